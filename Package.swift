@@ -1,0 +1,36 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "authv",
+    products: [
+        .executable(name: "authv", targets: ["authv"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C libraries, each behind a module map; nothing else lives here.
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CZbar", pkgConfig: "zbar", providers: [.apt(["libzbar-dev"])]),
+        .systemLibrary(name: "CLibsecret", pkgConfig: "libsecret-1", providers: [.apt(["libsecret-1-dev"])]),
+        .systemLibrary(name: "CGdkPixbuf", pkgConfig: "gdk-pixbuf-2.0", providers: [.apt(["libgdk-pixbuf-2.0-dev"])]),
+
+        .target(name: "AuthvCrypto", dependencies: ["COpenSSL"]),
+        .target(name: "OTP", dependencies: ["AuthvCrypto"]),
+        .target(name: "Scan", dependencies: ["CZbar", "CGdkPixbuf"]),
+        .target(name: "Vault", dependencies: ["OTP", "AuthvCrypto", "CLibsecret"]),
+        .executableTarget(
+            name: "authv",
+            dependencies: [
+                "OTP", "Scan", "Vault",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .testTarget(name: "OTPTests", dependencies: ["OTP", "AuthvCrypto"]),
+        .testTarget(name: "ScanTests", dependencies: ["Scan"]),
+        .testTarget(name: "VaultTests", dependencies: ["Vault", "OTP"]),
+        .testTarget(name: "CLITests", dependencies: ["OTP"]),
+    ]
+)

@@ -1,0 +1,191 @@
+internal import COpenSSL
+
+/// The hash functions that OTP codes are built on.
+public enum HashAlgorithm: String, Sendable, CaseIterable, Hashable {
+    case sha1 = "SHA1"
+    case sha256 = "SHA256"
+    case sha512 = "SHA512"
+
+    /// Parses a name as written in otpauth URIs, case-insensitively (`sha256`, `SHA256`).
+    public init?(name: String) {
+        switch name.uppercased() {
+        case "SHA1": self = .sha1
+        case "SHA256": self = .sha256
+        case "SHA512": self = .sha512
+        default: return nil
+        }
+    }
+
+    var md: OpaquePointer? {
+        switch self {
+        case .sha1: return EVP_sha1()
+        case .sha256: return EVP_sha256()
+        case .sha512: return EVP_sha512()
+        }
+    }
+}
+
+/// A failure inside OpenSSL, or an argument OpenSSL would refuse.
+public struct CryptoError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// What was being done (`HMAC`, `AES-256-GCM open`, ...).
+    public let operation: String
+    /// OpenSSL's own reason, or ours for an argument refused before calling it.
+    public let reason: String
+
+    public init(operation: String, reason: String) {
+        self.operation = operation
+        self.reason = reason
+    }
+
+    /// Reads (and clears) OpenSSL's error queue.
+    static func fromOpenSSL(_ operation: String) -> CryptoError {
+        var reason = ""
+        while case let code = ERR_get_error(), code != 0 {
+            var buffer = [CChar](repeating: 0, count: 256)
+            ERR_error_string_n(code, &buffer, buffer.count)
+            if reason.isEmpty {
+                reason = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            }
+        }
+        return CryptoError(operation: operation, reason: reason.isEmpty ? "failed" : reason)
+    }
+
+    public var description: String { "\(operation): \(reason)" }
+}
+
+/// The cryptographic primitives authv needs, over OpenSSL libcrypto.
+public enum Crypto {
+    /// HMAC of `message` under `key`.
+    public static func hmac(_ algorithm: HashAlgorithm, key: [UInt8], message: [UInt8]) throws(CryptoError) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        let ok = key.withUnsafeBytes { k in
+            message.withUnsafeBufferPointer { m in
+                HMAC(algorithm.md, k.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(k.count),
+                     m.baseAddress, m.count, &out, &length) != nil
+            }
+        }
+        guard ok else { throw CryptoError.fromOpenSSL("HMAC-\(algorithm.rawValue)") }
+        return Array(out.prefix(Int(length)))
+    }
+
+    /// `count` bytes from OpenSSL's CSPRNG.
+    public static func randomBytes(_ count: Int) throws(CryptoError) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: count)
+        guard count == 0 || RAND_bytes(&out, Int32(count)) == 1 else {
+            throw CryptoError.fromOpenSSL("random bytes")
+        }
+        return out
+    }
+
+    /// scrypt key derivation (RFC 7914).
+    public static func scrypt(password: [UInt8], salt: [UInt8], n: UInt64, r: UInt64, p: UInt64,
+                              length: Int) throws(CryptoError) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: length)
+        // scrypt needs 128 * r * N bytes (plus a little); allow that much and no more.
+        let maxMemory = 128 * r * n * 2 + 1 << 20
+        let ok = password.withUnsafeBufferPointer { pw in
+            salt.withUnsafeBufferPointer { s in
+                EVP_PBE_scrypt(pw.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) },
+                               pw.count, s.baseAddress, s.count, n, r, p, maxMemory, &out, length) == 1
+            }
+        }
+        guard ok else { throw CryptoError.fromOpenSSL("scrypt") }
+        return out
+    }
+
+    /// The output of AES-256-GCM sealing.
+    public struct Sealed: Equatable, Sendable {
+        public var ciphertext: [UInt8]
+        public var tag: [UInt8]
+        public init(ciphertext: [UInt8], tag: [UInt8]) {
+            self.ciphertext = ciphertext
+            self.tag = tag
+        }
+    }
+
+    /// Encrypts and authenticates with AES-256-GCM (32-byte key, 12-byte nonce, 16-byte tag).
+    public static func aesGCMSeal(key: [UInt8], nonce: [UInt8], plaintext: [UInt8],
+                                  aad: [UInt8] = []) throws(CryptoError) -> Sealed {
+        let context = try GCMContext(key: key, nonce: nonce, encrypt: true)
+        try context.authenticate(aad)
+        let ciphertext = try context.update(plaintext)
+        try context.finish()
+        return Sealed(ciphertext: ciphertext, tag: try context.tag())
+    }
+
+    /// Decrypts AES-256-GCM; throws when the tag does not verify (wrong key or altered data).
+    public static func aesGCMOpen(key: [UInt8], nonce: [UInt8], sealed: Sealed,
+                                  aad: [UInt8] = []) throws(CryptoError) -> [UInt8] {
+        guard sealed.tag.count == 16 else { throw CryptoError(operation: "AES-256-GCM open", reason: "tag must be 16 bytes") }
+        let context = try GCMContext(key: key, nonce: nonce, encrypt: false)
+        try context.authenticate(aad)
+        let plaintext = try context.update(sealed.ciphertext)
+        try context.setTag(sealed.tag)
+        do {
+            try context.finish()
+        } catch {
+            throw CryptoError(operation: "AES-256-GCM open", reason: "authentication failed (wrong key or altered data)")
+        }
+        return plaintext
+    }
+}
+
+/// Owns one EVP_CIPHER_CTX for AES-256-GCM and frees it.
+private final class GCMContext {
+    let ctx: OpaquePointer
+    let encrypt: Bool
+    var operation: String { encrypt ? "AES-256-GCM seal" : "AES-256-GCM open" }
+
+    init(key: [UInt8], nonce: [UInt8], encrypt: Bool) throws(CryptoError) {
+        self.encrypt = encrypt
+        let name = encrypt ? "AES-256-GCM seal" : "AES-256-GCM open"
+        guard key.count == 32 else { throw CryptoError(operation: name, reason: "key must be 32 bytes") }
+        guard nonce.count == 12 else { throw CryptoError(operation: name, reason: "nonce must be 12 bytes") }
+        guard let ctx = EVP_CIPHER_CTX_new() else { throw CryptoError.fromOpenSSL(name) }
+        self.ctx = ctx
+        let ok = EVP_CipherInit_ex(ctx, EVP_aes_256_gcm(), nil, key, nonce, encrypt ? 1 : 0) == 1
+        guard ok else { throw CryptoError.fromOpenSSL(name) }
+    }
+
+    deinit { EVP_CIPHER_CTX_free(ctx) }
+
+    func authenticate(_ aad: [UInt8]) throws(CryptoError) {
+        guard !aad.isEmpty else { return }
+        var outLength: Int32 = 0
+        guard EVP_CipherUpdate(ctx, nil, &outLength, aad, Int32(aad.count)) == 1 else {
+            throw CryptoError.fromOpenSSL(operation)
+        }
+    }
+
+    func update(_ input: [UInt8]) throws(CryptoError) -> [UInt8] {
+        guard !input.isEmpty else { return [] }
+        var out = [UInt8](repeating: 0, count: input.count + 16)
+        var outLength: Int32 = 0
+        guard EVP_CipherUpdate(ctx, &out, &outLength, input, Int32(input.count)) == 1 else {
+            throw CryptoError.fromOpenSSL(operation)
+        }
+        return Array(out.prefix(Int(outLength)))
+    }
+
+    func finish() throws(CryptoError) {
+        var out = [UInt8](repeating: 0, count: 16)
+        var outLength: Int32 = 0
+        guard EVP_CipherFinal_ex(ctx, &out, &outLength) == 1 else { throw CryptoError.fromOpenSSL(operation) }
+    }
+
+    func tag() throws(CryptoError) -> [UInt8] {
+        var tag = [UInt8](repeating: 0, count: 16)
+        guard EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, 16, &tag) == 1 else {
+            throw CryptoError.fromOpenSSL(operation)
+        }
+        return tag
+    }
+
+    func setTag(_ tag: [UInt8]) throws(CryptoError) {
+        var tag = tag
+        guard EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, 16, &tag) == 1 else {
+            throw CryptoError.fromOpenSSL(operation)
+        }
+    }
+}

@@ -1,0 +1,2 @@
+// gdk-pixbuf (PNG, JPEG, GIF, BMP, TIFF, SVG through loaders); imported by Scan alone.
+#include <gdk-pixbuf/gdk-pixbuf.h>

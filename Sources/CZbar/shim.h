@@ -1,0 +1,2 @@
+// libzbar's C API (QR decoding); imported by Scan alone.
+#include <zbar.h>

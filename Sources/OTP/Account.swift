@@ -1,0 +1,68 @@
+public import AuthvCrypto
+
+/// The kinds of one-time password authv computes.
+public enum OTPType: String, Sendable, Hashable, CaseIterable {
+    case totp, hotp, steam
+}
+
+/// One otpauth secret with its parameters: what a site's QR code carries.
+public struct Account: Sendable, Hashable {
+    public var type: OTPType
+    /// The service (`GitHub`); empty when the source named none.
+    public var issuer: String
+    /// The user's name at that service (`alice@example.com`); may be empty.
+    public var name: String
+    public var secret: [UInt8]
+    public var algorithm: HashAlgorithm
+    /// 6 to 10 for TOTP and HOTP; 5 characters for Steam.
+    public var digits: Int
+    /// Seconds per window (TOTP and Steam).
+    public var period: Int
+    /// The counter the next HOTP code uses.
+    public var counter: UInt64
+
+    public init(type: OTPType = .totp, issuer: String = "", name: String = "", secret: [UInt8],
+                algorithm: HashAlgorithm = .sha1, digits: Int = 6, period: Int = 30, counter: UInt64 = 0) {
+        self.type = type
+        self.issuer = issuer
+        self.name = name
+        self.secret = secret
+        self.algorithm = type == .steam ? .sha1 : algorithm
+        self.digits = type == .steam ? Steam.length : digits
+        self.period = type == .steam ? 30 : period
+        self.counter = counter
+    }
+
+    /// `Issuer (account)`, or just the one that is present.
+    public var displayName: String {
+        switch (issuer.isEmpty, name.isEmpty) {
+        case (false, false): return "\(issuer) (\(name))"
+        case (false, true): return issuer
+        case (true, false): return name
+        case (true, true): return "(unnamed)"
+        }
+    }
+
+    /// Two accounts are the same account when type, secret, issuer and name are equal;
+    /// an HOTP counter does not make them different.
+    public func isSameAccount(as other: Account) -> Bool {
+        type == other.type && secret == other.secret && issuer == other.issuer && name == other.name
+    }
+
+    /// The code at unix time `time` (TOTP, Steam), or for the stored counter (HOTP).
+    public func code(at time: UInt64) throws(CryptoError) -> String {
+        switch type {
+        case .totp:
+            return try OTP.totp(secret: secret, time: time, period: period, algorithm: algorithm, digits: digits)
+        case .steam:
+            return try Steam.code(secret: secret, time: time, period: period)
+        case .hotp:
+            return try OTP.hotp(secret: secret, counter: counter, algorithm: algorithm, digits: digits)
+        }
+    }
+
+    /// Whole seconds until the code changes (1 to period); nil for HOTP.
+    public func secondsLeft(at time: UInt64) -> Int? {
+        type == .hotp ? nil : OTP.secondsLeft(time: time, period: period)
+    }
+}

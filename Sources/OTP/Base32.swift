@@ -1,0 +1,96 @@
+/// A secret that is not valid Base32. The secret itself never appears in the error.
+public enum Base32Error: Error, Equatable, Sendable, CustomStringConvertible {
+    /// A character outside the RFC 4648 alphabet; `position` counts characters from 1 in the input as given.
+    case invalidCharacter(Character, position: Int)
+    /// No Base32 characters at all.
+    case empty
+    /// A length that no byte string encodes to (1, 3 or 6 characters after the last full group of 8):
+    /// usually a character lost when pasting.
+    case invalidLength(Int)
+
+    public var description: String {
+        switch self {
+        case let .invalidCharacter(c, position):
+            let shown = c.unicodeScalars.allSatisfy({ $0.value >= 0x21 && $0.value < 0x7f }) ? "'\(c)'" : "U+" + c.unicodeScalars.map { String($0.value, radix: 16, uppercase: true) }.joined(separator: "+U+")
+            return "invalid character \(shown) at position \(position) (not Base32)"
+        case .empty: return "empty secret"
+        case let .invalidLength(n): return "\(n) Base32 characters cannot encode whole bytes (a character missing?)"
+        }
+    }
+}
+
+/// Base32 (RFC 4648, upper-case alphabet) as people paste it.
+public enum Base32 {
+    static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".utf8)
+
+    /// Decodes a secret. Accepts lower case, spaces, hyphens, and '=' padding or none; rejects anything
+    /// else with the offending character and its position.
+    public static func decode(_ text: String) throws(Base32Error) -> [UInt8] {
+        var values: [UInt8] = []
+        values.reserveCapacity(text.utf8.count)
+        var padding = 0
+        for (index, character) in text.enumerated() {
+            let position = index + 1
+            if character == " " || character == "-" || character == "\t" {
+                continue
+            }
+            if character == "=" {
+                padding += 1
+                continue
+            }
+            // Padding may only end the secret.
+            guard padding == 0, let value = value(of: character) else {
+                throw .invalidCharacter(character, position: position)
+            }
+            values.append(value)
+        }
+        if values.isEmpty { throw .empty }
+        switch values.count % 8 {
+        case 1, 3, 6: throw .invalidLength(values.count)
+        default: break
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(values.count * 5 / 8)
+        var buffer: UInt32 = 0
+        var bits = 0
+        for value in values {
+            buffer = (buffer << 5) | UInt32(value)
+            bits += 5
+            if bits >= 8 {
+                bits -= 8
+                out.append(UInt8(truncatingIfNeeded: buffer >> UInt32(bits)))
+            }
+        }
+        return out
+    }
+
+    private static func value(of character: Character) -> UInt8? {
+        guard let ascii = character.asciiValue else { return nil }
+        switch ascii {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): return ascii - UInt8(ascii: "A")
+        case UInt8(ascii: "a")...UInt8(ascii: "z"): return ascii - UInt8(ascii: "a")
+        case UInt8(ascii: "2")...UInt8(ascii: "7"): return ascii - UInt8(ascii: "2") + 26
+        default: return nil
+        }
+    }
+
+    /// Encodes bytes as upper-case Base32 without padding (the form otpauth URIs use).
+    public static func encode(_ bytes: [UInt8]) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity((bytes.count * 8 + 4) / 5)
+        var buffer: UInt32 = 0
+        var bits = 0
+        for byte in bytes {
+            buffer = (buffer << 8) | UInt32(byte)
+            bits += 8
+            while bits >= 5 {
+                bits -= 5
+                out.append(alphabet[Int((buffer >> UInt32(bits)) & 31)])
+            }
+        }
+        if bits > 0 {
+            out.append(alphabet[Int((buffer << UInt32(5 - bits)) & 31)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

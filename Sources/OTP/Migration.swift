@@ -1,0 +1,230 @@
+import AuthvCrypto
+
+/// Why a Google Authenticator export (`otpauth-migration://offline?data=...`) was refused.
+public enum MigrationError: Error, Equatable, Sendable, CustomStringConvertible {
+    case notMigration
+    case missingData
+    case invalidBase64
+    /// The protobuf payload is truncated or malformed.
+    case malformedPayload
+    /// Entry `entry` (from 1) cannot be used; `reason` says why.
+    case invalidEntry(entry: Int, reason: String)
+    /// Parts of a multi-QR export are missing (numbers from 1).
+    case missingParts(missing: [Int], of: Int)
+    /// The same part was given twice with different contents, or parts disagree on their count.
+    case inconsistentParts
+
+    public var description: String {
+        switch self {
+        case .notMigration: return "not an otpauth-migration:// URI"
+        case .missingData: return "Google Authenticator export without its 'data' parameter"
+        case .invalidBase64: return "Google Authenticator export whose 'data' is not Base64"
+        case .malformedPayload: return "Google Authenticator export is truncated or corrupt"
+        case let .invalidEntry(entry, reason): return "Google Authenticator export, account \(entry): \(reason)"
+        case let .missingParts(missing, total):
+            let list = missing.map(String.init).joined(separator: ", ")
+            return "Google Authenticator export is incomplete: QR code\(missing.count == 1 ? "" : "s") \(list) of \(total) missing (scan every part)"
+        case .inconsistentParts: return "Google Authenticator export parts do not belong together"
+        }
+    }
+}
+
+/// One QR code of a Google Authenticator export.
+public struct MigrationPart: Sendable, Equatable {
+    public var accounts: [Account]
+    /// How many QR codes the export has (1 when the payload does not say).
+    public var batchSize: Int
+    /// Which of them this is, from 0.
+    public var batchIndex: Int
+    /// The same on every part of one export (may be 0).
+    public var batchID: Int64
+}
+
+/// Google Authenticator's export format: a protobuf `MigrationPayload`, Base64 in a URI.
+public enum Migration {
+    static let scheme = "otpauth-migration://"
+    /// Google Authenticator puts at most this many accounts in one QR code.
+    public static let accountsPerPart = 10
+
+    public static func isMigration(_ text: some StringProtocol) -> Bool {
+        text.utf8.count >= scheme.utf8.count && text.prefix(scheme.count).lowercased() == scheme
+    }
+
+    /// Decodes one export URI into its accounts and its place in the export.
+    public static func decode(_ uri: String) throws(MigrationError) -> MigrationPart {
+        guard isMigration(uri) else { throw .notMigration }
+        guard let query = uri.split(separator: "?", maxSplits: 1).dropFirst().first else { throw .missingData }
+        var data: String?
+        for pair in query.split(separator: "&") {
+            let keyValue = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            if keyValue[0].lowercased() == "data", keyValue.count > 1 {
+                data = Percent.decode(keyValue[1])
+                if data == nil { throw .invalidBase64 }
+            }
+        }
+        guard let data, !data.isEmpty else { throw .missingData }
+        guard let payload = Base64.decode(data) else { throw .invalidBase64 }
+        return try decodePayload(payload)
+    }
+
+    static func decodePayload(_ payload: [UInt8]) throws(MigrationError) -> MigrationPart {
+        var part = MigrationPart(accounts: [], batchSize: 1, batchIndex: 0, batchID: 0)
+        var reader = ProtobufReader(payload)
+        do {
+            while let (number, field) = try reader.next() {
+                switch (number, field) {
+                case let (1, .bytes(bytes)):
+                    part.accounts.append(try decodeEntry(bytes, entry: part.accounts.count + 1))
+                case let (3, .varint(v)): part.batchSize = Int(truncatingIfNeeded: Int32(truncatingIfNeeded: v))
+                case let (4, .varint(v)): part.batchIndex = Int(truncatingIfNeeded: Int32(truncatingIfNeeded: v))
+                case let (5, .varint(v)): part.batchID = Int64(Int32(truncatingIfNeeded: v))
+                default: break  // version (2) and fields added later
+                }
+            }
+        } catch is ProtobufReader.Malformed {
+            throw .malformedPayload
+        } catch let error as MigrationError {
+            throw error
+        } catch {
+            throw .malformedPayload
+        }
+        if part.batchSize < 1 { part.batchSize = 1 }
+        guard part.batchIndex >= 0, part.batchIndex < part.batchSize else { throw .inconsistentParts }
+        return part
+    }
+
+    static func decodeEntry(_ bytes: [UInt8], entry: Int) throws -> Account {
+        var reader = ProtobufReader(bytes)
+        var secret: [UInt8] = []
+        var name = ""
+        var issuer = ""
+        var algorithm: UInt64 = 0
+        var digits: UInt64 = 0
+        var type: UInt64 = 0
+        var counter: UInt64 = 0
+        while let (number, field) = try reader.next() {
+            switch (number, field) {
+            case let (1, .bytes(b)): secret = b
+            case let (2, .bytes(b)):
+                guard let s = String(validating: b, as: UTF8.self) else { throw MigrationError.invalidEntry(entry: entry, reason: "name is not UTF-8") }
+                name = s
+            case let (3, .bytes(b)):
+                guard let s = String(validating: b, as: UTF8.self) else { throw MigrationError.invalidEntry(entry: entry, reason: "issuer is not UTF-8") }
+                issuer = s
+            case let (4, .varint(v)): algorithm = v
+            case let (5, .varint(v)): digits = v
+            case let (6, .varint(v)): type = v
+            case let (7, .varint(v)): counter = v
+            default: break
+            }
+        }
+        guard !secret.isEmpty else { throw MigrationError.invalidEntry(entry: entry, reason: "empty secret") }
+        let otpType: OTPType
+        switch type {
+        case 1: otpType = .hotp
+        case 2: otpType = .totp
+        default: throw MigrationError.invalidEntry(entry: entry, reason: "unsupported OTP type \(type)")
+        }
+        let hash: HashAlgorithm
+        switch algorithm {
+        case 0, 1: hash = .sha1
+        case 2: hash = .sha256
+        case 3: hash = .sha512
+        case 4: throw MigrationError.invalidEntry(entry: entry, reason: "unsupported algorithm MD5")
+        default: throw MigrationError.invalidEntry(entry: entry, reason: "unsupported algorithm \(algorithm)")
+        }
+        let length: Int
+        switch digits {
+        case 0, 1: length = 6
+        case 2: length = 8
+        default: throw MigrationError.invalidEntry(entry: entry, reason: "unsupported digits value \(digits)")
+        }
+        // The name may carry an "issuer:" prefix; the issuer field wins when both are present.
+        var accountName = name
+        var labelIssuer = ""
+        if let colon = name.firstIndex(of: ":") {
+            labelIssuer = String(name[..<colon])
+            accountName = String(name[name.index(after: colon)...].drop { $0 == " " })
+        }
+        return Account(type: otpType, issuer: issuer.isEmpty ? labelIssuer : issuer, name: accountName,
+                       secret: secret, algorithm: hash, digits: length, period: 30, counter: counter)
+    }
+
+    /// Joins the parts of one or more exports into their accounts, in export order.
+    /// Every part of every export must be present; the same part given twice counts once.
+    public static func assemble(_ parts: [MigrationPart]) throws(MigrationError) -> [Account] {
+        var exports: [(id: Int64, size: Int, parts: [Int: MigrationPart])] = []
+        for part in parts {
+            if let i = exports.firstIndex(where: { $0.id == part.batchID && $0.size == part.batchSize }) {
+                if let existing = exports[i].parts[part.batchIndex] {
+                    guard existing == part else { throw .inconsistentParts }
+                } else {
+                    exports[i].parts[part.batchIndex] = part
+                }
+            } else {
+                exports.append((part.batchID, part.batchSize, [part.batchIndex: part]))
+            }
+        }
+        var accounts: [Account] = []
+        for export in exports {
+            let missing = (0..<export.size).filter { export.parts[$0] == nil }
+            guard missing.isEmpty else { throw .missingParts(missing: missing.map { $0 + 1 }, of: export.size) }
+            for index in 0..<export.size { accounts += export.parts[index]!.accounts }
+        }
+        return accounts
+    }
+
+    /// What `encode` produced: the URIs, and each account the format cannot carry with the reason.
+    public struct Encoded: Sendable {
+        public var uris: [String]
+        public var unsupported: [(account: Account, reason: String)]
+    }
+
+    /// Why an account cannot go into a Google Authenticator export, or nil when it can.
+    public static func unsupportedReason(_ account: Account) -> String? {
+        switch account.type {
+        case .steam: return "Steam accounts have no place in Google Authenticator exports"
+        case .totp where account.period != 30: return "period \(account.period) s (exports carry 30 s only)"
+        default: break
+        }
+        if account.digits != 6 && account.digits != 8 { return "\(account.digits) digits (exports carry 6 or 8)" }
+        return nil
+    }
+
+    /// Encodes accounts as export URIs, at most `accountsPerPart` per URI.
+    public static func encode(_ accounts: [Account], batchID: Int32 = 0) -> Encoded {
+        var carried: [Account] = []
+        var unsupported: [(account: Account, reason: String)] = []
+        for account in accounts {
+            if let reason = unsupportedReason(account) { unsupported.append((account, reason)) } else { carried.append(account) }
+        }
+        var chunks: [ArraySlice<Account>] = []
+        var start = 0
+        while start < carried.count {
+            chunks.append(carried[start..<min(start + accountsPerPart, carried.count)])
+            start += accountsPerPart
+        }
+        var uris: [String] = []
+        for (index, chunk) in chunks.enumerated() {
+            var payload = ProtobufWriter()
+            for account in chunk {
+                var entry = ProtobufWriter()
+                entry.bytes(1, account.secret)
+                entry.string(2, account.issuer.isEmpty ? account.name : "\(account.issuer):\(account.name)")
+                entry.string(3, account.issuer)
+                let algorithm: UInt64 = switch account.algorithm { case .sha1: 1; case .sha256: 2; case .sha512: 3 }
+                entry.varint(4, algorithm)
+                entry.varint(5, account.digits == 8 ? 2 : 1)
+                entry.varint(6, account.type == .hotp ? 1 : 2)
+                if account.type == .hotp { entry.varint(7, account.counter) }
+                payload.bytes(1, entry.bytes)
+            }
+            payload.varint(2, 1)
+            payload.varint(3, UInt64(chunks.count))
+            payload.varint(4, UInt64(index))
+            payload.varint(5, UInt64(UInt32(bitPattern: batchID)))
+            uris.append("otpauth-migration://offline?data=" + Percent.encode(Base64.encode(payload.bytes)))
+        }
+        return Encoded(uris: uris, unsupported: unsupported)
+    }
+}

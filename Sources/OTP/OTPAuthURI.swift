@@ -1,0 +1,178 @@
+import AuthvCrypto
+
+/// Why an otpauth:// URI was refused. Each case names the part at fault; none carries the secret.
+public enum URIError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Not an `otpauth://` URI at all.
+    case notOTPAuth
+    /// A type other than totp, hotp or steam.
+    case unknownType(String)
+    /// A required parameter (`secret`, or `counter` for hotp) is absent.
+    case missingParameter(String)
+    /// A parameter whose value authv cannot use (`digits`, `period`, `counter`, `issuer`, ...).
+    case invalidParameter(String, reason: String)
+    /// The same parameter given twice.
+    case duplicateParameter(String)
+    /// `secret` is not valid Base32.
+    case invalidSecret(Base32Error)
+    /// `algorithm` other than SHA1, SHA256, SHA512 (MD5, say).
+    case unsupportedAlgorithm(String)
+    /// The label is not validly percent-encoded UTF-8.
+    case invalidLabel
+
+    public var description: String {
+        switch self {
+        case .notOTPAuth: return "not an otpauth:// URI"
+        case let .unknownType(type): return "unknown OTP type '\(type)' (expected totp, hotp or steam)"
+        case let .missingParameter(name): return "missing parameter '\(name)'"
+        case let .invalidParameter(name, reason): return "invalid parameter '\(name)': \(reason)"
+        case let .duplicateParameter(name): return "parameter '\(name)' given more than once"
+        case let .invalidSecret(error): return "invalid parameter 'secret': \(error)"
+        case let .unsupportedAlgorithm(name): return "invalid parameter 'algorithm': unsupported algorithm '\(name)' (expected SHA1, SHA256 or SHA512)"
+        case .invalidLabel: return "invalid label (bad percent-encoding)"
+        }
+    }
+}
+
+/// otpauth:// URIs, Google's Key Uri Format: `otpauth://TYPE/ISSUER:ACCOUNT?secret=...&issuer=...`.
+public enum OTPAuthURI {
+    /// Digits authv accepts for TOTP and HOTP.
+    public static let digitRange = 6...10
+    /// The longest period accepted: a day. Anything longer is a typo, not a policy.
+    public static let maxPeriod = 86_400
+
+    /// Whether `text` claims to be an otpauth:// URI (scheme only).
+    public static func isOTPAuth(_ text: some StringProtocol) -> Bool {
+        text.utf8.count >= 10 && text.prefix(10).lowercased() == "otpauth://"
+    }
+
+    /// Parses one otpauth:// URI.
+    public static func parse(_ text: String) throws(URIError) -> Account {
+        guard isOTPAuth(text) else { throw .notOTPAuth }
+        let rest = text.dropFirst(10)
+        let pathAndQuery = rest.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        let path = pathAndQuery[0]
+        let query = pathAndQuery.count > 1 ? pathAndQuery[1] : ""
+
+        let typeAndLabel = path.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+        let typeName = typeAndLabel[0].lowercased()
+        var type: OTPType
+        switch typeName {
+        case "totp": type = .totp
+        case "hotp": type = .hotp
+        case "steam": type = .steam
+        default: throw .unknownType(String(typeAndLabel[0]))
+        }
+        let (labelIssuer, accountName) = try splitLabel(typeAndLabel.count > 1 ? typeAndLabel[1] : "")
+
+        var parameters: [String: String] = [:]
+        for pair in query.split(separator: "&") where !pair.isEmpty {
+            let keyValue = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let key = keyValue[0].lowercased()
+            let known = ["secret", "issuer", "algorithm", "digits", "period", "counter", "encoder"]
+            guard known.contains(key) else { continue }  // unknown parameters (image, lock, color, ...) are ignored
+            guard parameters[key] == nil else { throw .duplicateParameter(key) }
+            guard let value = Percent.decode(keyValue.count > 1 ? keyValue[1] : "", plusIsSpace: true) else {
+                throw .invalidParameter(key, reason: "bad percent-encoding")
+            }
+            parameters[key] = value
+        }
+
+        guard let secretText = parameters["secret"] else { throw .missingParameter("secret") }
+        let secret: [UInt8]
+        do { secret = try Base32.decode(secretText) } catch { throw .invalidSecret(error) }
+
+        if type == .totp, let encoder = parameters["encoder"], encoder.lowercased() == "steam" {
+            type = .steam
+        }
+
+        var issuer = labelIssuer
+        if let given = parameters["issuer"], !given.isEmpty {
+            issuer = given  // the parameter wins over the label prefix
+        }
+        var account = Account(type: type, issuer: issuer, name: accountName, secret: secret)
+        guard type != .steam else { return account }  // Steam fixes algorithm, length and period
+
+        if let name = parameters["algorithm"] {
+            guard let algorithm = HashAlgorithm(name: name) else { throw .unsupportedAlgorithm(name) }
+            account.algorithm = algorithm
+        }
+        if let text = parameters["digits"] {
+            guard let digits = Int(text), digitRange.contains(digits) else {
+                throw .invalidParameter("digits", reason: "'\(text)' is not a whole number from 6 to 10")
+            }
+            account.digits = digits
+        }
+        switch type {
+        case .hotp:
+            guard let text = parameters["counter"] else { throw .missingParameter("counter") }
+            guard let counter = UInt64(text) else {
+                throw .invalidParameter("counter", reason: "'\(text)' is not a whole number from 0")
+            }
+            account.counter = counter
+        case .totp:
+            if let text = parameters["period"] {
+                guard let period = Int(text), period >= 1, period <= maxPeriod else {
+                    throw .invalidParameter("period", reason: "'\(text)' is not a whole number of seconds from 1 to \(maxPeriod)")
+                }
+                account.period = period
+            }
+        case .steam:
+            break
+        }
+        return account
+    }
+
+    /// Splits a raw label into issuer prefix and account name. The separator is the first literal ':'
+    /// or, when there is none, the first '%3A'; spaces after it are dropped.
+    static func splitLabel(_ raw: Substring) throws(URIError) -> (issuer: String, account: String) {
+        var prefix: Substring? = nil
+        var remainder = raw
+        if let colon = raw.firstIndex(of: ":") {
+            prefix = raw[..<colon]
+            remainder = raw[raw.index(after: colon)...]
+        } else {
+            var index = raw.startIndex
+            while index < raw.endIndex {
+                if raw[index...].prefix(3).lowercased() == "%3a" {
+                    prefix = raw[..<index]
+                    remainder = raw[raw.index(index, offsetBy: 3)...]
+                    break
+                }
+                index = raw.index(after: index)
+            }
+        }
+        guard let account = Percent.decode(remainder) else { throw .invalidLabel }
+        let trimmed = String(account.drop { $0 == " " })
+        guard let prefix else { return ("", trimmed) }
+        guard let issuer = Percent.decode(prefix) else { throw .invalidLabel }
+        return (issuer, trimmed)
+    }
+
+    /// The canonical URI of an account; it parses back to the same account.
+    public static func string(for account: Account) -> String {
+        var label = Percent.encode(account.name)
+        if !account.issuer.isEmpty || account.name.contains(":") {
+            label = Percent.encode(account.issuer) + ":" + label
+        }
+        var uri = "otpauth://\(account.type.rawValue)/\(label)?secret=\(Base32.encode(account.secret))"
+        if !account.issuer.isEmpty {
+            uri += "&issuer=" + Percent.encode(account.issuer)
+        }
+        uri += "&algorithm=\(account.algorithm.rawValue)&digits=\(account.digits)"
+        switch account.type {
+        case .totp, .steam: uri += "&period=\(account.period)"
+        case .hotp: uri += "&counter=\(account.counter)"
+        }
+        return uri
+    }
+}
+
+extension Account {
+    /// The account's canonical otpauth:// URI.
+    public var uri: String { OTPAuthURI.string(for: self) }
+
+    /// Parses an otpauth:// URI.
+    public init(uri: String) throws(URIError) {
+        self = try OTPAuthURI.parse(uri)
+    }
+}

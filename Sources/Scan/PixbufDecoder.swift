@@ -1,0 +1,162 @@
+internal import CGdkPixbuf
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What the decoder is asked for, and what it learns from the header; shared with the size callback.
+private final class SizeRequest {
+    let maxSide: Int?
+    let maxPixels: Int
+    let format: ImageFormat
+    var width = 0
+    var height = 0
+    var refused = false
+
+    init(maxSide: Int?, maxPixels: Int, format: ImageFormat) {
+        self.maxSide = maxSide
+        self.maxPixels = maxPixels
+        self.format = format
+    }
+
+    /// Called with the dimensions from the header, before any pixel memory exists.
+    func decide(width w: Int, height h: Int) -> (Int, Int)? {
+        width = w
+        height = h
+        guard w > 0, h > 0 else { refused = true; return nil }
+        var scale = 1.0
+        if format == .svg {
+            // Vector: render at a size zbar reads well, whatever size the file declares.
+            scale = Double(maxSide ?? PixbufDecoder.svgSide) / Double(max(w, h))
+        } else if let maxSide, max(w, h) > maxSide, format.scalesWhileDecoding {
+            scale = Double(maxSide) / Double(max(w, h))
+        }
+        let pixels = Double(w) * Double(h) * scale * scale
+        if pixels > Double(maxPixels) {
+            guard format.scalesWhileDecoding else { refused = true; return nil }
+            scale *= (Double(maxPixels) / pixels).squareRoot()
+        }
+        return (max(1, Int(Double(w) * scale)), max(1, Int(Double(h) * scale)))
+    }
+}
+
+/// The callback gdk-pixbuf calls once it has read the image's size.
+private let sizePrepared: @convention(c) (UnsafeMutablePointer<GdkPixbufLoader>?, Int32, Int32, UnsafeMutableRawPointer?) -> Void = {
+    loader, width, height, data in
+    guard let loader, let data else { return }
+    let request = Unmanaged<SizeRequest>.fromOpaque(data).takeUnretainedValue()
+    if let (w, h) = request.decide(width: Int(width), height: Int(height)) {
+        if w != Int(width) || h != Int(height) { gdk_pixbuf_loader_set_size(loader, Int32(w), Int32(h)) }
+    } else {
+        gdk_pixbuf_loader_set_size(loader, 0, 0)  // 0 by 0 makes the loader stop before it allocates
+    }
+}
+
+/// Owns a GdkPixbufLoader.
+private final class Loader {
+    let pointer: UnsafeMutablePointer<GdkPixbufLoader>
+    init(_ pointer: UnsafeMutablePointer<GdkPixbufLoader>) { self.pointer = pointer }
+    deinit {
+        // A loader must be closed before it is freed; closing twice is harmless.
+        gdk_pixbuf_loader_close(pointer, nil)
+        g_object_unref(pointer)
+    }
+}
+
+/// A decoded image and the size its header declared.
+struct Decoded {
+    var image: GreyImage
+    var originalWidth: Int
+    var originalHeight: Int
+}
+
+/// Decodes image bytes to grey pixels with gdk-pixbuf, refusing oversized images before allocating them.
+enum PixbufDecoder {
+    static let svgSide = 1000
+
+    static func decode(_ bytes: [UInt8], format: ImageFormat, file: String, maxSide: Int?,
+                       maxPixels: Int) throws(ScanError) -> Decoded {
+        if format == .png, !hasPNGEnd(bytes) { throw ScanError(file: file, reason: .truncated) }
+        var error: UnsafeMutablePointer<GError>? = nil
+        guard let raw = gdk_pixbuf_loader_new_with_type(format.loaderName, &error) else {
+            g_clear_error(&error)
+            throw ScanError(file: file, reason: .unsupportedFormat("\(format.displayName): no decoder installed"))
+        }
+        let loader = Loader(raw)
+        defer { withExtendedLifetime(loader) {} }
+        let request = SizeRequest(maxSide: maxSide, maxPixels: maxPixels, format: format)
+        let context = Unmanaged.passUnretained(request).toOpaque()
+        g_signal_connect_data(raw, "size-prepared", unsafeBitCast(sizePrepared, to: GCallback.self), context, nil, GConnectFlags(0))
+
+        let wrote = bytes.withUnsafeBufferPointer { gdk_pixbuf_loader_write(raw, $0.baseAddress, UInt($0.count), &error) != 0 }
+        let closed = wrote && gdk_pixbuf_loader_close(raw, &error) != 0
+        withExtendedLifetime(request) {}
+        let message = error.map { String(cString: $0.pointee.message) } ?? ""
+        g_clear_error(&error)
+        if request.refused {
+            throw ScanError(file: file, reason: .tooLarge(
+                "\(request.width)x\(request.height) pixels; the limit is \(maxPixels / 1_000_000) megapixels"))
+        }
+        guard wrote else { throw ScanError(file: file, reason: .corrupt(message.isEmpty ? "undecodable" : message)) }
+        guard closed else {
+            // All bytes were accepted but the decoder wanted more: the file was cut short.
+            throw ScanError(file: file, reason: request.width > 0 ? .truncated : .corrupt(message.isEmpty ? "no image header" : message))
+        }
+        if format == .jpeg, !hasJPEGEnd(bytes) { throw ScanError(file: file, reason: .truncated) }
+        guard let pixbuf = gdk_pixbuf_loader_get_pixbuf(raw) else {
+            throw ScanError(file: file, reason: .corrupt("no image data"))
+        }
+        return Decoded(image: grey(of: pixbuf), originalWidth: request.width, originalHeight: request.height)
+    }
+
+    /// Luma of each pixel, with transparent pixels composited over white.
+    static func grey(of pixbuf: OpaquePointer) -> GreyImage {
+        let width = Int(gdk_pixbuf_get_width(pixbuf))
+        let height = Int(gdk_pixbuf_get_height(pixbuf))
+        let channels = Int(gdk_pixbuf_get_n_channels(pixbuf))
+        let alpha = gdk_pixbuf_get_has_alpha(pixbuf) != 0
+        let stride = Int(gdk_pixbuf_get_rowstride(pixbuf))
+        let source = gdk_pixbuf_read_pixels(pixbuf)!
+        var out = [UInt8](repeating: 255, count: width * height)
+        out.withUnsafeMutableBufferPointer { dst in
+            for y in 0..<height {
+                let row = source + y * stride
+                for x in 0..<width {
+                    let p = row + x * channels
+                    // ITU-R BT.601 weights, in fixed point (sum 1024).
+                    var luma = (306 * UInt32(p[0]) + 601 * UInt32(p[1]) + 117 * UInt32(p[2]) + 512) >> 10
+                    if alpha {
+                        let a = UInt32(p[3])
+                        luma = (luma * a + 255 * (255 - a) + 127) / 255
+                    }
+                    dst[y * width + x] = UInt8(luma)
+                }
+            }
+        }
+        return GreyImage(width: width, height: height, pixels: out)
+    }
+
+    /// A PNG ends with an IEND chunk; without it the file was cut short.
+    static func hasPNGEnd(_ bytes: [UInt8]) -> Bool {
+        let iend: [UInt8] = [0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82]
+        // Trailing bytes after IEND occur in the wild; look in the last kilobyte.
+        let tail = bytes.suffix(1024)
+        guard tail.count >= iend.count else { return false }
+        var i = tail.endIndex - iend.count
+        while i >= tail.startIndex {
+            if tail[i] == iend[0] && Array(tail[i..<i + iend.count]) == iend { return true }
+            i -= 1
+        }
+        return false
+    }
+
+    /// A JPEG ends with an EOI marker (FF D9); some cameras append data after it.
+    static func hasJPEGEnd(_ bytes: [UInt8]) -> Bool {
+        var i = bytes.count - 2
+        let stop = max(0, bytes.count - (1 << 20))
+        while i >= stop {
+            if bytes[i] == 0xFF && bytes[i + 1] == 0xD9 { return true }
+            i -= 1
+        }
+        return false
+    }
+}
