@@ -1,0 +1,84 @@
+public import OTP
+import AuthvCrypto
+
+/// An account as the store holds it.
+public struct StoredAccount: Sendable, Equatable {
+    public var account: Account
+    /// Where the store keeps it (for the keyring, the item's D-Bus object path); opaque to callers.
+    public var handle: String
+
+    public init(account: Account, handle: String) {
+        self.account = account
+        self.handle = handle
+    }
+
+    /// A short fingerprint of the account's type and secret: tells apart two accounts with the same name
+    /// (after re-enrolment) and selects one of them as a QUERY. It reveals nothing usable about the secret.
+    public var id: String { StoredAccount.fingerprint(account) }
+
+    public static func fingerprint(_ account: Account) -> String {
+        let mac = (try? Crypto.hmac(.sha256, key: Array("authv account id".utf8),
+                                    message: Array(account.type.rawValue.utf8) + [0] + account.secret)) ?? []
+        let hex = Array("0123456789abcdef")
+        return String(mac.prefix(4).flatMap { [hex[Int($0 >> 4)], hex[Int($0 & 15)]] })
+    }
+}
+
+/// Why the store could not do what was asked. Messages say what to do.
+public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// No Secret Service answers on the session bus.
+    case noService(String)
+    /// The keyring is locked and was not unlocked.
+    case locked
+    /// The Secret Service refused or failed an operation.
+    case failed(operation: String, message: String)
+    /// Another authv holds the lock too long, or the lock file cannot be used.
+    case lockUnavailable(String)
+
+    public var description: String {
+        switch self {
+        case let .noService(detail):
+            return "no Secret Service keyring on the session bus (\(detail)): start gnome-keyring-daemon or KeePassXC's Secret Service integration"
+        case .locked:
+            return "the keyring is locked and was not unlocked: unlock it (for example with your desktop's keyring prompt or seahorse) and try again"
+        case let .failed(operation, message):
+            return "keyring: \(operation) failed: \(message)"
+        case let .lockUnavailable(detail):
+            return "cannot take authv's lock: \(detail)"
+        }
+    }
+}
+
+/// What reading the store found: the accounts, and items that are not readable accounts.
+public struct StoreContents: Sendable {
+    public var accounts: [StoredAccount]
+    /// Labels of items that belong to authv but hold no valid otpauth URI.
+    public var unreadable: [String]
+
+    public init(accounts: [StoredAccount], unreadable: [String] = []) {
+        self.accounts = accounts
+        self.unreadable = unreadable
+    }
+}
+
+/// Where accounts live.
+public protocol AccountStore {
+    /// Every account, sorted for display (by display name, case-insensitive).
+    func load() throws(StoreError) -> StoreContents
+    /// Stores each account as a new entry; all or none: if one fails, those stored before it are removed again.
+    func add(_ accounts: [Account]) throws(StoreError)
+    /// Replaces what an entry holds (a new HOTP counter, new names).
+    func update(_ stored: StoredAccount, to account: Account) throws(StoreError)
+    /// Removes an entry.
+    func remove(_ stored: StoredAccount) throws(StoreError)
+}
+
+extension Array where Element == StoredAccount {
+    /// Display order: by display name, case-insensitive, then by fingerprint.
+    public func sortedForDisplay() -> [StoredAccount] {
+        sorted {
+            let a = $0.account.displayName.lowercased(), b = $1.account.displayName.lowercased()
+            return a != b ? a < b : $0.id < $1.id
+        }
+    }
+}

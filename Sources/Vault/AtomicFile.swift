@@ -1,0 +1,55 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Why a file could not be written.
+public struct FileWriteError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let path: String
+    public let reason: String
+    public var description: String { "\(path): \(reason)" }
+}
+
+/// Writes files readable by their owner alone, atomically: a temporary file in the same folder, fsync,
+/// then rename (or link, when an existing file must not be replaced).
+public enum AtomicFile {
+    public static func write(_ bytes: [UInt8], to path: String, replace: Bool) throws(FileWriteError) {
+        let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+        var template = Array(((folder.isEmpty ? "/" : folder + "/") + ".authv-XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }  // mode 0600
+        guard fd >= 0 else { throw FileWriteError(path: path, reason: String(cString: strerror(errno))) }
+        let temp = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        var finished = false
+        defer { if !finished { unlink(temp) } }
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                let reason = String(cString: strerror(errno))
+                close(fd)
+                throw FileWriteError(path: path, reason: reason)
+            }
+            offset += n
+        }
+        guard fchmod(fd, 0o600) == 0, fsync(fd) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw FileWriteError(path: path, reason: reason)
+        }
+        close(fd)
+        if replace {
+            guard rename(temp, path) == 0 else { throw FileWriteError(path: path, reason: String(cString: strerror(errno))) }
+        } else {
+            // link() fails when the name exists: never replaces a file the user did not ask to replace.
+            guard link(temp, path) == 0 else {
+                let reason = errno == EEXIST ? "already exists (use --force to replace it)" : String(cString: strerror(errno))
+                throw FileWriteError(path: path, reason: reason)
+            }
+            unlink(temp)
+        }
+        finished = true
+        // Make the rename itself durable.
+        let dirfd = open(folder.isEmpty ? "/" : folder, O_RDONLY | O_DIRECTORY)
+        if dirfd >= 0 { fsync(dirfd); close(dirfd) }
+    }
+}

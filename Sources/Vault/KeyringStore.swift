@@ -1,0 +1,232 @@
+internal import CLibsecret
+import AuthvCrypto
+public import OTP
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Accounts in the desktop keyring (Secret Service, through libsecret): one item per account, with the
+/// account's canonical otpauth:// URI as the secret, in authv's own schema.
+public final class KeyringStore: AccountStore {
+    /// The schema name every authv item carries (as the `xdg:schema` attribute).
+    public static let schemaName = "io.github.authv.Account"
+
+    private let service: UnsafeMutablePointer<SecretService>
+    private let schema: UnsafeMutablePointer<SecretSchema>
+
+    /// Connects to the Secret Service on the session bus.
+    public init() throws(StoreError) {
+        guard getenv("DBUS_SESSION_BUS_ADDRESS") != nil || getenv("XDG_RUNTIME_DIR") != nil else {
+            throw .noService("no D-Bus session bus")
+        }
+        var error: UnsafeMutablePointer<GError>? = nil
+        guard let service = secret_service_get_sync(SECRET_SERVICE_OPEN_SESSION, nil, &error) else {
+            throw .noService(KeyringStore.take(&error))
+        }
+        self.service = service
+        let names = KeyringStore.table(["uuid": "", "issuer": "", "account": ""], values: false)
+        schema = secret_schema_newv(KeyringStore.schemaName, SECRET_SCHEMA_NONE, names)
+        g_hash_table_unref(names)
+    }
+
+    deinit {
+        secret_schema_unref(schema)
+        g_object_unref(service)
+    }
+
+    // MARK: reading
+
+    public func load() throws(StoreError) -> StoreContents {
+        try read(matching: [:])
+    }
+
+    /// Accounts whose attributes equal `attributes` (case-folded issuer or account), all when empty.
+    /// One search and one call for all their secrets, whatever their number.
+    public func read(matching attributes: [String: String]) throws(StoreError) -> StoreContents {
+        let paths = try search(attributes)
+        guard !paths.isEmpty else { return StoreContents(accounts: []) }
+        var error: UnsafeMutablePointer<GError>? = nil
+        let secrets = withCStrings(paths) { secret_service_get_secrets_for_dbus_paths_sync(service, $0, nil, &error) }
+        guard let secrets else { throw classify("reading secrets", KeyringStore.take(&error)) }
+        defer { g_hash_table_unref(secrets) }
+        var accounts: [StoredAccount] = []
+        var unreadable: [String] = []
+        var iterator = GHashTableIter()
+        g_hash_table_iter_init(&iterator, secrets)
+        var key: gpointer? = nil
+        var value: gpointer? = nil
+        while g_hash_table_iter_next(&iterator, &key, &value) != 0 {
+            guard let key, let value else { continue }
+            let path = String(cString: key.assumingMemoryBound(to: CChar.self))
+            var length: gsize = 0
+            let bytes = secret_value_get(OpaquePointer(value), &length)
+            let text = bytes.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: Int(length)), as: UTF8.self) } ?? ""
+            if let account = try? Account(uri: text) {
+                accounts.append(StoredAccount(account: account, handle: path))
+            } else {
+                unreadable.append(path)
+            }
+        }
+        return StoreContents(accounts: accounts.sortedForDisplay(), unreadable: unreadable.sorted())
+    }
+
+    /// The object paths of authv's items matching `attributes`, unlocking locked ones.
+    private func search(_ attributes: [String: String]) throws(StoreError) -> [String] {
+        let table = KeyringStore.table(attributes)
+        defer { g_hash_table_unref(table) }
+        var unlocked: UnsafeMutablePointer<UnsafeMutablePointer<gchar>?>? = nil
+        var locked: UnsafeMutablePointer<UnsafeMutablePointer<gchar>?>? = nil
+        var error: UnsafeMutablePointer<GError>? = nil
+        guard secret_service_search_for_dbus_paths_sync(service, schema, table, nil, &unlocked, &locked, &error) != 0 else {
+            throw classify("searching", KeyringStore.take(&error))
+        }
+        var paths = KeyringStore.strings(unlocked)
+        let lockedPaths = KeyringStore.strings(locked)
+        g_strfreev(unlocked)
+        g_strfreev(locked)
+        if !lockedPaths.isEmpty {
+            var opened: UnsafeMutablePointer<UnsafeMutablePointer<gchar>?>? = nil
+            let count = withCStrings(lockedPaths) { secret_service_unlock_dbus_paths_sync(service, $0, nil, &opened, &error) }
+            let openedPaths = KeyringStore.strings(opened)
+            g_strfreev(opened)
+            if count < 0 || error != nil { _ = KeyringStore.take(&error); throw .locked }
+            guard openedPaths.count == lockedPaths.count else { throw .locked }
+            paths += openedPaths
+        }
+        return paths
+    }
+
+    // MARK: writing
+
+    public func add(_ accounts: [Account]) throws(StoreError) {
+        var stored: [String] = []
+        for account in accounts {
+            let uuid = KeyringStore.newUUID()
+            do {
+                try store(account, uuid: uuid)
+                stored.append(uuid)
+            } catch {
+                // All or none: take back what this call stored.
+                for done in stored.reversed() { try? clear(uuid: done) }
+                throw error
+            }
+        }
+    }
+
+    private func store(_ account: Account, uuid: String) throws(StoreError) {
+        let attributes = KeyringStore.table(KeyringStore.attributes(of: account, uuid: uuid))
+        defer { g_hash_table_unref(attributes) }
+        let value = KeyringStore.value(account)
+        defer { secret_value_unref(UnsafeMutableRawPointer(value)) }
+        var error: UnsafeMutablePointer<GError>? = nil
+        let ok = secret_service_store_sync(service, schema, attributes, SECRET_COLLECTION_DEFAULT,
+                                           KeyringStore.label(account), value, nil, &error) != 0
+        guard ok else { throw classify("storing \(account.displayName)", KeyringStore.take(&error)) }
+    }
+
+    private func clear(uuid: String) throws(StoreError) {
+        let attributes = KeyringStore.table(["uuid": uuid])
+        defer { g_hash_table_unref(attributes) }
+        var error: UnsafeMutablePointer<GError>? = nil
+        guard secret_service_clear_sync(service, schema, attributes, nil, &error) != 0 else {
+            throw classify("removing", KeyringStore.take(&error))
+        }
+    }
+
+    public func update(_ stored: StoredAccount, to account: Account) throws(StoreError) {
+        var error: UnsafeMutablePointer<GError>? = nil
+        guard let item = secret_item_new_for_dbus_path_sync(service, stored.handle, SECRET_ITEM_NONE, nil, &error) else {
+            throw classify("opening \(stored.account.displayName)", KeyringStore.take(&error))
+        }
+        defer { g_object_unref(item) }
+        let value = KeyringStore.value(account)
+        defer { secret_value_unref(UnsafeMutableRawPointer(value)) }
+        // The secret first: it is what matters (an HOTP counter); names follow.
+        guard secret_item_set_secret_sync(item, value, nil, &error) != 0 else {
+            throw classify("updating \(stored.account.displayName)", KeyringStore.take(&error))
+        }
+        guard account.issuer != stored.account.issuer || account.name != stored.account.name else { return }
+        let current = secret_item_get_attributes(item)
+        defer { if let current { g_hash_table_unref(current) } }
+        let uuid = current.flatMap { g_hash_table_lookup($0, "uuid") }.map { String(cString: $0.assumingMemoryBound(to: CChar.self)) }
+            ?? KeyringStore.newUUID()
+        let attributes = KeyringStore.table(KeyringStore.attributes(of: account, uuid: uuid))
+        defer { g_hash_table_unref(attributes) }
+        guard secret_item_set_attributes_sync(item, schema, attributes, nil, &error) != 0,
+              secret_item_set_label_sync(item, KeyringStore.label(account), nil, &error) != 0 else {
+            throw classify("renaming \(stored.account.displayName)", KeyringStore.take(&error))
+        }
+    }
+
+    public func remove(_ stored: StoredAccount) throws(StoreError) {
+        var error: UnsafeMutablePointer<GError>? = nil
+        guard secret_service_delete_item_dbus_path_sync(service, stored.handle, nil, &error) != 0 else {
+            throw classify("removing \(stored.account.displayName)", KeyringStore.take(&error))
+        }
+    }
+
+    // MARK: helpers
+
+    /// The attributes of an item: a unique id (so no store ever replaces another account's item) and the
+    /// case-folded names, which let a QUERY find its item without reading the others.
+    static func attributes(of account: Account, uuid: String) -> [String: String] {
+        ["uuid": uuid, "issuer": account.issuer.lowercased(), "account": account.name.lowercased()]
+    }
+
+    static func label(_ account: Account) -> String { "authv: \(account.displayName)" }
+
+    static func value(_ account: Account) -> OpaquePointer {
+        secret_value_new(account.uri, -1, "text/plain")
+    }
+
+    static func newUUID() -> String {
+        let hex = Array("0123456789abcdef")
+        let bytes = (try? Crypto.randomBytes(16)) ?? (0..<16).map { _ in UInt8.random(in: 0...255) }
+        return String(bytes.flatMap { [hex[Int($0 >> 4)], hex[Int($0 & 15)]] })
+    }
+
+    /// A GHashTable of strings (or, with `values: false`, of names to 0, as secret_schema_newv wants).
+    static func table(_ entries: [String: String], values: Bool = true) -> OpaquePointer {
+        let table = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, values ? g_free : nil)!
+        for (key, value) in entries {
+            g_hash_table_insert(table, g_strdup(key), values ? UnsafeMutableRawPointer(g_strdup(value)) : nil)
+        }
+        return table
+    }
+
+    static func strings(_ array: UnsafeMutablePointer<UnsafeMutablePointer<gchar>?>?) -> [String] {
+        guard let array else { return [] }
+        var out: [String] = []
+        var index = 0
+        while let item = array[index] {
+            out.append(String(cString: item))
+            index += 1
+        }
+        return out
+    }
+
+    /// Takes a GError's message and frees it.
+    static func take(_ error: inout UnsafeMutablePointer<GError>?) -> String {
+        let message = error.map { String(cString: $0.pointee.message) } ?? "unknown error"
+        g_clear_error(&error)
+        return message
+    }
+
+    /// Turns a libsecret message into the error a user can act on.
+    private func classify(_ operation: String, _ message: String) -> StoreError {
+        let lower = message.lowercased()
+        if lower.contains("org.freedesktop.secrets") || lower.contains("serviceunknown") || lower.contains("not provided by any") {
+            return .noService(message)
+        }
+        if lower.contains("locked") || lower.contains("dismissed") { return .locked }
+        return .failed(operation: operation, message: message)
+    }
+}
+
+/// A NULL-terminated `const char **` for the duration of `body`.
+private func withCStrings<R>(_ strings: [String], _ body: (UnsafeMutablePointer<UnsafePointer<CChar>?>) -> R) -> R {
+    let copies = strings.map { UnsafePointer<CChar>(strdup($0)) }
+    defer { copies.forEach { free(UnsafeMutableRawPointer(mutating: $0)) } }
+    var array = copies + [nil]
+    return array.withUnsafeMutableBufferPointer { body($0.baseAddress!) }
+}

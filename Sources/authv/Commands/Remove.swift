@@ -1,0 +1,40 @@
+import ArgumentParser
+import Vault
+
+extension Authv {
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove one account (asks first unless --yes).",
+            discussion: """
+                Removing an account's secret can lock you out of that account: first turn two-factor
+                authentication off at the site, or make sure another authenticator holds the secret.
+
+                Examples:
+                  authv remove github
+                  authv remove 'GitHub (alice)' --yes
+                """
+        )
+
+        @Argument(help: "Selects the account.")
+        var query: String
+
+        @Flag(name: [.short, .long], help: "Do not ask.")
+        var yes = false
+
+        func run() throws {
+            let store = try Keyring.open()
+            let lock = try StoreLock()
+            defer { withExtendedLifetime(lock) {} }
+            let selected = try AccountQuery.one(query, from: try Keyring.load(store))
+            let name = selected.account.displayName
+            if !yes {
+                guard let answer = Console.ask("Remove \(name)? Its codes will be gone for good. [y/N] ") else {
+                    throw Failure("not removing \(name): no terminal to ask on (use --yes)")
+                }
+                guard ["y", "yes"].contains(answer.lowercased()) else { throw Failure("not removed: \(name)") }
+            }
+            try store.remove(selected)
+            Console.note("removed: \(name)")
+        }
+    }
+}
