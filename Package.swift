@@ -28,9 +28,11 @@ let package = Package(
             ]
         ),
 
-        .testTarget(name: "OTPTests", dependencies: ["OTP", "AuthvCrypto"]),
-        .testTarget(name: "ScanTests", dependencies: ["Scan"]),
-        .testTarget(name: "VaultTests", dependencies: ["Vault", "OTP"]),
-        .testTarget(name: "CLITests", dependencies: ["OTP"]),
+        // Helpers the test targets share: running programs, a private keyring.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "OTPTests", dependencies: ["OTP", "AuthvCrypto", "TestSupport"]),
+        .testTarget(name: "ScanTests", dependencies: ["Scan", "TestSupport"]),
+        .testTarget(name: "VaultTests", dependencies: ["Vault", "OTP", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["OTP", "Vault", "TestSupport"]),
     ]
 )

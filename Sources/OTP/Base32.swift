@@ -29,17 +29,20 @@ public enum Base32 {
         var values: [UInt8] = []
         values.reserveCapacity(text.utf8.count)
         var padding = 0
+        var firstPadding = 0
         for (index, character) in text.enumerated() {
             let position = index + 1
             if character == " " || character == "-" || character == "\t" {
                 continue
             }
             if character == "=" {
+                if padding == 0 { firstPadding = position }
                 padding += 1
                 continue
             }
-            // Padding may only end the secret.
-            guard padding == 0, let value = value(of: character) else {
+            // Padding may only end the secret: a character after it makes the '=' the mistake.
+            guard padding == 0 else { throw .invalidCharacter("=", position: firstPadding) }
+            guard let value = value(of: character) else {
                 throw .invalidCharacter(character, position: position)
             }
             values.append(value)
