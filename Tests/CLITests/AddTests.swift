@@ -1,0 +1,199 @@
+import Foundation
+import OTP
+import Testing
+import TestSupport
+
+@Suite("authv add")
+struct AddTests {
+    @Test func addsEveryCodeInAnImage() throws {
+        let s = try Session()
+        let result = try s.authv("add", fixtures + "qr/three-codes.png")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.split(separator: "\n").count == 3)
+        #expect(result.stderr.contains("added: Example (alice@example.com)"))
+        #expect(result.stderr.contains("added: Corp VPN (carol)"))
+        #expect(result.stderr.contains("added: GitHub (bob)"))
+        #expect(try s.storedAccounts().count == 3)
+        #expect(try Set(s.storedAccounts().map(\.displayName)) == ["Example (alice@example.com)", "Corp VPN (carol)", "GitHub (bob)"])
+    }
+
+    @Test func addsATextFileSkippingBlankAndCommentLines() throws {
+        let s = try Session()
+        let path = try s.file("uris.txt", "# my accounts\n\n\(P1)\r\n   \n\(P2)\n# end\n")
+        let result = try s.authv("add", path)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try s.storedAccounts().map(\.displayName).sorted() == ["Example (alice@example.com)", "GitHub (bob)"])
+    }
+
+    @Test func readsImagesAndTextFromStandardInput() throws {
+        let s = try Session()
+        let png = try Data(contentsOf: URL(fileURLWithPath: fixtures + "qr/png-rgb.png"))
+        #expect(try s.authv("add", "-", stdin: png).status == 0)
+        #expect(try s.authv("add", "-", stdin: Data((P2 + "\n").utf8)).status == 0)
+        #expect(try s.storedAccounts().count == 2)
+    }
+
+    @Test func googleExportInTwoParts() throws {
+        let s = try Session()
+        let result = try s.authv("add", fixtures + "qr/google-export-2-of-2.png", fixtures + "qr/google-export-1-of-2.png")
+        #expect(result.status == 0, "\(result.stderr)")
+        let accounts = try s.storedAccounts()
+        #expect(accounts.count == 3)
+        let github = try #require(accounts.first { $0.issuer == "GitHub" })
+        #expect(github.algorithm == .sha256 && github.digits == 8 && github.secret == Array("12345678901234567890".utf8))
+        let vpn = try #require(accounts.first { $0.issuer == "Corp VPN" })
+        #expect(vpn.type == .hotp && vpn.counter == 5)
+    }
+
+    @Test func aMissingExportPartIsAnErrorAndStoresNothing() throws {
+        let s = try Session()
+        let result = try s.authv("add", fixtures + "qr/google-export-1-of-2.png")
+        expectFailure(result, mentioning: ["QR code 2 of 2 missing"])
+        #expect(try s.stored().isEmpty)
+    }
+
+    @Test func skipsNonOTPCodesBesideOTPCodes() throws {
+        let s = try Session()
+        let result = try s.authv("add", fixtures + "qr/mixed-url-and-otpauth.png")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try s.storedAccounts().map(\.displayName) == ["Example (alice@example.com)"])
+    }
+
+    @Test func sameAccountTwiceIsAddedOnce() throws {
+        let s = try Session()
+        #expect(try s.authv("add", fixtures + "qr/png-grey.png").status == 0)
+        let again = try s.authv("add", fixtures + "qr/jpeg-baseline.jpg")
+        #expect(again.status == 0)
+        #expect(again.stderr.contains("already stored"))
+        #expect(again.stdout.isEmpty)
+        #expect(try s.stored().count == 1)
+        // In one command too.
+        let twice = try s.file("twice.txt", "\(P2)\n\(P2)\n")
+        #expect(try s.authv("add", twice).status == 0)
+        #expect(try s.stored().count == 2)
+    }
+
+    @Test func reEnrolmentKeepsBothSecrets() throws {
+        let s = try Session()
+        #expect(try s.authv("add", fixtures + "qr/png-grey.png").status == 0)
+        let renewed = try s.file("renewed.txt", "otpauth://totp/Example:alice@example.com?secret=MFRGGZDFMZTWQ2LKMFRGGZDF&issuer=Example\n")
+        let result = try s.authv("add", renewed)
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("kept beside the old one"))
+        let accounts = try s.storedAccounts()
+        #expect(accounts.count == 2)
+        #expect(Set(accounts.map(\.displayName)) == ["Example (alice@example.com)"])
+        // Both are still reachable: the ambiguity names each with its fingerprint, which selects one.
+        let ambiguous = try s.authv("code", "example")
+        expectFailure(ambiguous, mentioning: ["matches 2 accounts"])
+        let id = try #require(ambiguous.stderr.split(separator: "[").dropFirst().first?.prefix(8))
+        let one = try s.authv("code", String(id), "--at", "59")
+        #expect(one.status == 0, "\(one.stderr)")
+    }
+
+    @Test func dryRunStoresNothingAndNeedsNoKeyring() throws {
+        let s = try Session()
+        let result = try run(authvBinary, ["add", "--dry-run", fixtures + "qr/three-codes.png"],
+                             environment: ["PATH": "/usr/bin:/bin"], replaceEnvironment: true)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.split(separator: "\n").sorted() == ["Corp VPN (carol)", "Example (alice@example.com)", "GitHub (bob)"])
+        #expect(try s.authv("add", "--dry-run", fixtures + "qr/png-rgb.png").status == 0)
+        #expect(try s.stored().isEmpty)
+        expectFailure(try s.authv("add", "--dry-run", fixtures + "qr/no-qr.png"), mentioning: ["no QR code found"])
+    }
+
+    @Test func manualEntryReadsAnswersFromStandardInput() throws {
+        let s = try Session()
+        let result = try s.authv("add", "--manual", stdin: Data("Example Corp\nalice:work\njbsw y3dp ehpk 3pxp\n".utf8))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(!result.stderr.contains("JBSW") && !result.stderr.lowercased().contains("jbsw y3dp"))
+        let account = try #require(try s.storedAccounts().first)
+        #expect(account.issuer == "Example Corp" && account.name == "alice:work")
+        #expect(account.secret == Array("Hello!".utf8) + [0xDE, 0xAD, 0xBE, 0xEF])
+        let bad = try s.authv("add", "--manual", "--digits", "12", stdin: Data("X\ny\nJBSWY3DPEHPK3PXP\n".utf8))
+        expectFailure(bad, mentioning: ["digits"])
+        #expect(try s.stored().count == 1)
+    }
+}
+
+/// Every bad input gets a one-line error naming the file and the cause, and changes nothing stored.
+@Suite("authv add: bad input")
+struct BadInputTests {
+    static let images: [(String, String)] = [
+        ("qr/no-qr.png", "no QR code found"),
+        ("qr/not-otpauth.png", "not an otpauth:// URI"),
+        ("qr/random-bytes.png", "not an image"),
+        ("qr/empty.png", "empty file"),
+        ("qr/truncated.png", "truncated"),
+        ("qr/truncated.jpg", "truncated"),
+        ("qr/truncated-header.gif", "damaged image"),
+        ("qr/huge-20000x20000.png", "too large"),
+        ("qr/google-export-2-of-2.png", "QR code 1 of 2 missing"),
+        ("does-not-exist.png", "no such file"),
+        ("qr", "is a directory"),
+    ]
+
+    @Test(arguments: BadInputTests.images)
+    func badImage(file: String, cause: String) throws {
+        let s = try Session()
+        #expect(try s.authv("add", fixtures + "qr/png-grey.png").status == 0)
+        let before = try s.stored()
+        let result = try s.authv("add", fixtures + "qr/three-codes.png", fixtures + file)
+        let named = file.contains("export") ? [cause] : [fixtures + file, cause]
+        expectFailure(result, mentioning: named)
+        #expect(try s.stored() == before)
+    }
+
+    static let lines: [(String, String)] = [
+        ("https://example.com/", "line 2: not an otpauth:// or otpauth-migration:// URI"),
+        ("otpauth://totp/x?issuer=GitHub", "line 2: missing parameter 'secret'"),
+        ("otpauth://totp/x?secret=JBSWY3DPEHPK3PX1", "line 2: invalid parameter 'secret': invalid character '1' at position 16"),
+        ("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&digits=12", "line 2: invalid parameter 'digits'"),
+        ("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&period=0", "line 2: invalid parameter 'period'"),
+        ("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&algorithm=MD5", "line 2: invalid parameter 'algorithm': unsupported algorithm 'MD5'"),
+        ("otpauth://yubikey/x?secret=JBSWY3DPEHPK3PXP", "line 2: unknown OTP type 'yubikey'"),
+        ("otpauth://hotp/x?secret=JBSWY3DPEHPK3PXP", "line 2: missing parameter 'counter'"),
+        ("otpauth-migration://offline?data=AAAA%%", "line 2: Google Authenticator export whose 'data' is not Base64"),
+        ("otpauth-migration://offline?data=CjEKCkhlbGxvId6tvu8SGEV4YW1wbGU6", "line 2: Google Authenticator export is truncated or corrupt"),
+    ]
+
+    /// The bad line is the second of three; the first and third are good and must not be stored either.
+    @Test(arguments: BadInputTests.lines)
+    func badLine(line: String, cause: String) throws {
+        let s = try Session()
+        let path = try s.file("in.txt", "\(P1)\n\(line)\n\(P2)\n")
+        let result = try s.authv("add", path)
+        expectFailure(result, mentioning: [path, cause])
+        #expect(!result.stderr.contains("JBSWY3DPEHPK3PX"), "the secret never appears in messages")
+        #expect(try s.stored().isEmpty)
+    }
+
+    @Test func aBadQRInTheMiddleOfFiveStoresNone() throws {
+        let s = try Session()
+        var files: [String] = []
+        for i in 0..<5 {
+            let secret = i == 2 ? "NOT0BASE32" : ["JBSWY3DPEHPK3PXP", "MFRGGZDF", "GEZDGNBV", "MZXW6YTB", "ONSWG4TF"][i]
+            files.append(try s.qr("q\(i).png", "otpauth://totp/Site\(i):user?secret=\(secret)"))
+        }
+        let result = try run(authvBinary, ["add"] + files, environment: s.keyring.environment, replaceEnvironment: true)
+        expectFailure(result, mentioning: [files[2], "invalid parameter 'secret'"])
+        #expect(!result.stderr.contains("NOT0BASE32"))
+        #expect(try s.stored().isEmpty)
+    }
+
+    @Test func aTextFileWithNoURIs() throws {
+        let s = try Session()
+        let path = try s.file("empty.txt", "# nothing here\n\n")
+        expectFailure(try s.authv("add", path), mentioning: [path, "no otpauth:// URIs"])
+    }
+
+    @Test func usageErrors() throws {
+        let s = try Session()
+        #expect(try s.authv("add").status != 0)
+        #expect(try s.authv("add", "--manual", "x.png").status != 0)
+        #expect(try s.authv("add", "-", "-").status != 0)
+        #expect(try s.stored().isEmpty)
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+
+/// A real gnome-keyring-daemon on a private D-Bus session bus, for one test: its own HOME and XDG
+/// folders, a login keyring made and unlocked with a throwaway password. Stopped by `stop()` or deinit.
+public final class PrivateKeyring: @unchecked Sendable {
+    public let folder: String
+    public let environment: [String: String]
+    private let bus: Process
+    private var daemon: Process?
+
+    public init() throws {
+        folder = try temporaryFolder("authv-keyring")
+        for sub in ["home", "runtime", "data", "config", "cache"] {
+            try FileManager.default.createDirectory(atPath: "\(folder)/\(sub)", withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+        }
+        let address = "unix:path=\(folder)/runtime/bus"
+        environment = [
+            "HOME": "\(folder)/home", "XDG_RUNTIME_DIR": "\(folder)/runtime", "XDG_DATA_HOME": "\(folder)/data",
+            "XDG_CONFIG_HOME": "\(folder)/config", "XDG_CACHE_HOME": "\(folder)/cache",
+            "DBUS_SESSION_BUS_ADDRESS": address, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+        ]
+        bus = Process()
+        bus.executableURL = URL(fileURLWithPath: "/usr/bin/dbus-daemon")
+        bus.arguments = ["--session", "--address=\(address)", "--nofork", "--nopidfile"]
+        bus.environment = environment
+        bus.standardOutput = FileHandle.nullDevice
+        bus.standardError = FileHandle.nullDevice
+        try bus.run()
+        try waitFor("the session bus") { FileManager.default.fileExists(atPath: "\(self.folder)/runtime/bus") }
+        try startDaemon()
+    }
+
+    /// Starts gnome-keyring-daemon, which creates (or opens) the login keyring and unlocks it.
+    private func startDaemon() throws {
+        let daemon = Process()
+        daemon.executableURL = URL(fileURLWithPath: "/usr/bin/gnome-keyring-daemon")
+        daemon.arguments = ["--foreground", "--unlock", "--components=secrets"]
+        daemon.environment = environment
+        let input = Pipe()
+        daemon.standardInput = input
+        daemon.standardOutput = FileHandle.nullDevice
+        daemon.standardError = FileHandle.nullDevice
+        try daemon.run()
+        try input.fileHandleForWriting.write(contentsOf: Data("authv-throwaway-password".utf8))
+        try input.fileHandleForWriting.close()
+        self.daemon = daemon
+        try waitFor("gnome-keyring-daemon") { self.serviceIsUp() }
+    }
+
+    /// Whether org.freedesktop.secrets has an owner (asked without activating it).
+    public func serviceIsUp() -> Bool {
+        let result = try? run("dbus-send", ["--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                           "org.freedesktop.DBus.NameHasOwner", "string:org.freedesktop.secrets"],
+                              environment: environment)
+        return result?.stdout.contains("boolean true") == true
+    }
+
+    /// Locks the login collection, as the desktop does on screen lock.
+    public func lock() throws {
+        try run("dbus-send", ["--session", "--print-reply", "--dest=org.freedesktop.secrets", "/org/freedesktop/secrets",
+                              "org.freedesktop.Secret.Service.Lock", "array:objpath:/org/freedesktop/secrets/collection/login"],
+                environment: environment)
+    }
+
+    private func waitFor(_ what: String, _ ready: () -> Bool) throws {
+        for _ in 0..<500 {
+            if ready() { return }
+            usleep(20_000)
+        }
+        throw NSError(domain: "PrivateKeyring", code: 1, userInfo: [NSLocalizedDescriptionKey: "\(what) did not start"])
+    }
+
+    public func stop() {
+        // gnome-keyring-daemon does not always leave on SIGTERM; nothing of it needs keeping.
+        for process in [daemon, bus].compactMap({ $0 }) where process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+
+    deinit { stop() }
+}
