@@ -20,9 +20,7 @@ public final class PrivateKeyring: @unchecked Sendable {
             "XDG_CONFIG_HOME": "\(folder)/config", "XDG_CACHE_HOME": "\(folder)/cache",
             "DBUS_SESSION_BUS_ADDRESS": address, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
         ]
-        bus = Process()
-        bus.executableURL = URL(fileURLWithPath: "/usr/bin/dbus-daemon")
-        bus.arguments = ["--session", "--address=\(address)", "--nofork", "--nopidfile"]
+        bus = PrivateKeyring.daemonProcess(["/usr/bin/dbus-daemon", "--session", "--address=\(address)", "--nofork", "--nopidfile"])
         bus.environment = environment
         bus.standardOutput = FileHandle.nullDevice
         bus.standardError = FileHandle.nullDevice
@@ -33,9 +31,7 @@ public final class PrivateKeyring: @unchecked Sendable {
 
     /// Starts gnome-keyring-daemon, which creates (or opens) the login keyring and unlocks it.
     private func startDaemon() throws {
-        let daemon = Process()
-        daemon.executableURL = URL(fileURLWithPath: "/usr/bin/gnome-keyring-daemon")
-        daemon.arguments = ["--foreground", "--unlock", "--components=secrets"]
+        let daemon = PrivateKeyring.daemonProcess(["/usr/bin/gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets"])
         daemon.environment = environment
         let input = Pipe()
         daemon.standardInput = input
@@ -46,6 +42,22 @@ public final class PrivateKeyring: @unchecked Sendable {
         try input.fileHandleForWriting.close()
         self.daemon = daemon
         try waitFor("gnome-keyring-daemon") { self.serviceIsUp() }
+    }
+
+    /// A daemon started with every signal unblocked and at its default action. The test runner's threads
+    /// block most signals and children inherit that mask: a dbus-daemon that cannot see SIGCHLD never
+    /// learns that a service it activated (the keyring's prompter) has died, and waits for D-Bus's timeout.
+    static func daemonProcess(_ command: [String]) -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = ["-c", """
+            import os, signal, sys
+            signal.pthread_sigmask(signal.SIG_SETMASK, set())
+            for s in (signal.SIGCHLD, signal.SIGPIPE, signal.SIGTERM, signal.SIGINT):
+                signal.signal(s, signal.SIG_DFL)
+            os.execv(sys.argv[1], sys.argv[1:])
+            """] + command
+        return process
     }
 
     /// Whether org.freedesktop.secrets has an owner (asked without activating it).
