@@ -98,11 +98,17 @@ public final class KeyringStore: AccountStore {
 
     // MARK: writing
 
+    /// Tests set this to make `add` fail after storing that many accounts, to prove the rollback.
+    var failAfterStoring: Int? = nil
+
     public func add(_ accounts: [Account]) throws(StoreError) {
         var stored: [String] = []
         for account in accounts {
             let uuid = KeyringStore.newUUID()
-            do {
+            do throws(StoreError) {
+                if let limit = failAfterStoring, stored.count >= limit {
+                    throw StoreError.failed(operation: "storing \(account.displayName)", message: "fault injected by a test")
+                }
                 try store(account, uuid: uuid)
                 stored.append(uuid)
             } catch {
