@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# The benchmark body; Benchmarks/run starts it inside a private keyring. Writes Benchmarks/results.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+authv="$AUTHV_BIN"
+runs="$RUNS"
+schema=io.github.authv.Account
+
+# Test accounts with random secrets (made here; none is real).
+make_uris() {  # make_uris FIRST LAST
+    for i in $(seq "$1" "$2"); do
+        printf 'otpauth://totp/Site%d:user%d@example.com?secret=%s&issuer=Site%d\n' "$i" "$i" \
+            "$(head -c 20 /dev/urandom | base32 | tr -d '=')" "$i"
+    done
+}
+
+# hyperfine's median in milliseconds, from its JSON export.
+median() { python3 -c 'import json,sys; print("%.2f" % (json.load(open(sys.argv[1]))["results"][0]["median"]*1000))' "$1"; }
+bench() {  # bench NAME COMMAND...: hyperfine NAME; prints the median
+    local name=$1; shift
+    hyperfine -N -w 3 -r "$runs" --export-json "$out/$name.json" "$*" >/dev/null 2>&1 || \
+        hyperfine -w 3 -r "$runs" --export-json "$out/$name.json" "$*" >/dev/null 2>&1
+    median "$out/$name.json"
+}
+peak() {  # peak memory in MiB of one run of COMMAND
+    /usr/bin/time -f '%M' -o "$out/peak" "$@" >/dev/null 2>&1 || true
+    python3 -c 'import sys; print("%.1f" % (int(open(sys.argv[1]).read().split()[-1]) / 1024))' "$out/peak"
+}
+ratio() { python3 -c 'import sys; print("%.2f" % (float(sys.argv[1]) / float(sys.argv[2])))' "$1" "$2"; }
+
+rows=()
+row() { rows+=("| $1 | $2 | $3 ms | $4 ms | **$(ratio "$3" "$4")x** | $5 | ${6:-} |"); }
+
+# pass with pass-extension-otp: a GPG key without a passphrase, a password store of its own.
+export GNUPGHOME="$out/gnupg" PASSWORD_STORE_DIR="$out/pass"
+mkdir -m 700 -p "$GNUPGHOME"
+gpg --batch --quiet --passphrase '' --quick-gen-key bench@authv.invalid default default never >/dev/null 2>&1
+pass init bench@authv.invalid >/dev/null
+
+# --- add of a text file with 100 URIs, against a shell loop of 100 secret-tool store ---
+# Each timed run starts from an empty keyring and adds 100 new accounts (hyperfine's --prepare).
+declare -f make_uris > "$out/make.sh"
+prep_authv="bash -c 'secret-tool clear xdg:schema $schema || true; source $out/make.sh; make_uris 1 100 > $out/add.txt'"
+cat > "$out/store100.sh" <<SH
+#!/usr/bin/env bash
+for i in \$(seq 1 100); do head -c 20 /dev/urandom | base32 | tr -d '=\\n' | secret-tool store --label="bench \$i" xdg:schema bench.Store n "\$i"; done
+SH
+chmod +x "$out/store100.sh"
+hyperfine -r 10 -w 1 --prepare "$prep_authv" --export-json "$out/add100.json" "$authv add $out/add.txt" >/dev/null 2>&1
+add100=$(median "$out/add100.json")
+hyperfine -r 10 -w 1 --prepare "bash -c 'secret-tool clear xdg:schema bench.Store || true'" --export-json "$out/store100.json" "$out/store100.sh" >/dev/null 2>&1
+store100=$(median "$out/store100.json")
+row "\`authv add\` of 100 otpauth URIs (a text file)" "100 \`secret-tool store\` in a shell loop" "$add100" "$store100" "1.0x"
+secret-tool clear xdg:schema $schema || true
+secret-tool clear xdg:schema bench.Store || true
+
+# --- 10, 100, 1000 accounts ---
+make_uris 1 10 > "$out/u10.txt"
+"$authv" add "$out/u10.txt" 2>/dev/null
+list10=$(bench list10 "$authv" list)
+search10=$(bench search10 secret-tool search --all --unlock xdg:schema $schema)
+row "\`authv list\`, 10 accounts" "\`secret-tool search --all --unlock\`" "$list10" "$search10" "-"
+
+make_uris 11 100 > "$out/u90.txt"
+"$authv" add "$out/u90.txt" 2>/dev/null
+sed -n 42p "$out/u90.txt" | pass otp insert bench/site52 >/dev/null 2>&1 || sed -n 42p "$out/u90.txt" | pass otp append bench/site52 >/dev/null
+code100=$(bench code100 "$authv" code site52)
+lookup100=$(bench lookup100 secret-tool lookup xdg:schema $schema issuer site52)
+passotp=$(bench passotp pass otp code bench/site52)
+row "\`authv code QUERY\`, 100 accounts" "\`secret-tool lookup\` (one item)" "$code100" "$lookup100" "1.0x"
+row "\`authv code QUERY\`, 100 accounts" "\`pass otp code NAME\`" "$code100" "$passotp" "0.35x"
+list100=$(bench list100 "$authv" list)
+search100=$(bench search100 secret-tool search --all --unlock xdg:schema $schema)
+row "\`authv list\`, 100 accounts" "\`secret-tool search --all --unlock\`" "$list100" "$search100" "0.2x"
+
+make_uris 201 1100 > "$out/u900.txt"
+"$authv" add "$out/u900.txt" 2>/dev/null
+n=$("$authv" list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+list1000=$(bench list1000 "$authv" list)
+search1000=$(bench search1000 secret-tool search --all --unlock xdg:schema $schema)
+row "\`authv list\`, $n accounts" "\`secret-tool search --all --unlock\`" "$list1000" "$search1000" "0.1x"
+
+# --- images: authv add --dry-run against zbarimg on the same file ---
+qrencode -l M -s 7 -m 4 -o "$out/qr300.png" "otpauth://totp/Example:alice@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Example"
+convert "$out/qr300.png" -resize 300x300! "$out/qr-300x300.png"
+for img in "$out/qr-300x300.png" Fixtures/qr/screenshot-1920x1080.png Fixtures/qr/large/photo-4000x3000.jpg; do
+    name=$(basename "$img")
+    a=$(bench "a-$name" "$authv" add --dry-run "$img")
+    z=$(bench "z-$name" zbarimg -q --raw --nodbus "$img")
+    pa=$(peak "$authv" add --dry-run "$img")
+    pz=$(peak zbarimg -q --raw --nodbus "$img")
+    case $name in qr-300*) t="0.7x";; screenshot*) t="0.7x";; *) t="0.15x, at most 40 MiB";; esac
+    row "\`authv add --dry-run\` $name" "\`zbarimg -q --raw\`" "$a" "$z" "$t" "peak $pa MiB (zbarimg $pz MiB)"
+done
+
+{
+    echo "# Benchmark results"
+    echo
+    echo "Made by \`Benchmarks/run\` on $(date -u +%Y-%m-%d), $(nproc) cores, $(uname -m); medians of $runs whole-process runs"
+    echo "(hyperfine), all in one run on one private gnome-keyring-daemon. Ratios are authv's median over the peer's:"
+    echo "below 1 means authv is faster. Absolute times on these shared machines are noisy; the ratios are the figures."
+    echo
+    echo "| work | compared with | authv | peer | ratio | target | memory |"
+    echo "|---|---|---|---|---|---|---|"
+    printf '%s\n' "${rows[@]}"
+} > Benchmarks/results.md
+cat Benchmarks/results.md
