@@ -43,7 +43,11 @@ public final class KeyringStore: AccountStore {
     /// Accounts whose attributes equal `attributes` (case-folded issuer or account), all when empty.
     /// One search and one call for all their secrets, whatever their number.
     public func read(matching attributes: [String: String]) throws(StoreError) -> StoreContents {
-        let paths = try search(attributes)
+        try read(paths: search(attributes))
+    }
+
+    /// The accounts in the items at `paths`, with every secret in one call.
+    private func read(paths: [String]) throws(StoreError) -> StoreContents {
         guard !paths.isEmpty else { return StoreContents(accounts: []) }
         var error: UnsafeMutablePointer<GError>? = nil
         let secrets = withCStrings(paths) { secret_service_get_secrets_for_dbus_paths_sync(service, $0, nil, &error) }
@@ -68,6 +72,27 @@ public final class KeyringStore: AccountStore {
             }
         }
         return StoreContents(accounts: accounts.sortedForDisplay(), unreadable: unreadable.sorted())
+    }
+
+    /// The accounts a QUERY matches exactly (display name, issuer or account name, case-insensitive),
+    /// found by attribute searches without reading any other item's secret; nil when the query could be a
+    /// fingerprint, which only a full read can match. An empty result means: no exact match, read everything.
+    public func exactMatches(for query: String) throws(StoreError) -> [StoredAccount]? {
+        let q = query.lowercased()
+        if q.count == 8 && q.allSatisfy(\.isHexDigit) { return nil }
+        var searches: [[String: String]] = [["issuer": q], ["account": q]]
+        // "Issuer (account)": every way of reading it as a display name.
+        if q.hasSuffix(")") {
+            let characters = Array(q)
+            for i in 0..<max(0, characters.count - 2) where characters[i] == " " && characters[i + 1] == "(" {
+                searches.append(["issuer": String(characters[..<i]), "account": String(characters[(i + 2)..<(characters.count - 1)])])
+            }
+        }
+        var paths: [String] = []
+        for attributes in searches {
+            for path in try search(attributes) where !paths.contains(path) { paths.append(path) }
+        }
+        return try read(paths: paths).accounts
     }
 
     /// The object paths of authv's items matching `attributes`, unlocking locked ones.

@@ -6,6 +6,7 @@ import Vault
 extension Authv {
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Add the accounts in QR code images, text files of otpauth URIs, or typed in.",
             discussion: """
                 A FILE may be an image with one or more QR codes (PNG, JPEG, GIF, BMP, TIFF, SVG), or text with

@@ -5,6 +5,7 @@ import Vault
 extension Authv {
     struct Code: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "code",
             abstract: "Print the current code of one account, and nothing else.",
             discussion: """
                 For HOTP accounts the next counter value is stored before the code is printed.
@@ -27,7 +28,11 @@ extension Authv {
         func run() throws {
             let now = time.time
             let store = try Keyring.open()
-            var selected = try AccountQuery.one(query, from: try Keyring.load(store))
+            // Exact matches come from attribute searches that read no other secret; only a query with
+            // none reads every account, for the substring rule.
+            var candidates = try store.exactMatches(for: query) ?? []
+            if candidates.isEmpty { candidates = try Keyring.load(store) }
+            var selected = try AccountQuery.one(query, from: candidates)
             let code: String
             if selected.account.type == .hotp {
                 // Read again under the lock: another authv may have moved the counter meanwhile.

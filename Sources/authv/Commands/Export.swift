@@ -5,6 +5,7 @@ import Vault
 extension Authv {
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "export",
             abstract: "Write every account out, with its secret.",
             discussion: """
                 The output holds every secret: keep it as safe as the keyring. --output writes a new file

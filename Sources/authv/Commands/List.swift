@@ -5,6 +5,7 @@ import Vault
 extension Authv {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "Show every account's current code and the seconds left in its window.",
             discussion: """
                 HOTP accounts show no code: showing one would use up a counter value (use `authv code`).

@@ -4,6 +4,7 @@ import Vault
 extension Authv {
     struct Remove: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "remove",
             abstract: "Remove one account (asks first unless --yes).",
             discussion: """
                 Removing an account's secret can lock you out of that account: first turn two-factor

@@ -4,6 +4,7 @@ import Vault
 extension Authv {
     struct Rename: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "rename",
             abstract: "Change the issuer or account name of one account.",
             discussion: """
                 Examples:
