@@ -3,7 +3,8 @@ public struct Scanner: Sendable {
     /// Decoded images above this many pixels are refused (formats that decode at reduced scale,
     /// JPEG and SVG, are reduced to it instead).
     public var maxPixels: Int
-    /// The longer side of the reduced copy scanned first; zbar's time grows with the pixel count.
+    /// The longer side of the reduced copy that JPEG and SVG images are decoded to for the first pass;
+    /// zbar's time grows with the pixel count.
     public var firstPassSide: Int
 
     public init(maxPixels: Int = 40_000_000, firstPassSide: Int = 1024) {
@@ -20,31 +21,28 @@ public struct Scanner: Sendable {
     public func scan(bytes: [UInt8], file: String) throws(ScanError) -> [String] {
         guard !bytes.isEmpty else { throw ScanError(file: file, reason: .empty) }
         guard let format = ImageFormat.sniff(bytes) else { throw ScanError(file: file, reason: .notAnImage) }
-        let scanner = QRScanner()
+        let quick = QRScanner(density: 2)
+        let thorough = QRScanner(density: 1)
 
-        // First a reduced copy: cheap, and enough for most screenshots and photos.
+        // JPEG and SVG decode straight to a reduced copy (a phone photo's QR code is large); other formats
+        // decode whole. The first pass reads every other line: half of zbar's time, and enough for codes
+        // of three or more pixels per module.
         let first = try PixbufDecoder.decode(bytes, format: format, file: file, maxSide: firstPassSide, maxPixels: maxPixels)
-        var candidates: [GreyImage] = []
-        let small = first.image.reduced(toFit: firstPassSide)
-        candidates.append(small)
-        if let codes = found(scanner.scan(small)) { return codes }
-
-        // Then the full image (decoded again only where the decoder had reduced it).
-        var full = first.image
-        if full.width < first.originalWidth && format != .svg {
-            full = try PixbufDecoder.decode(bytes, format: format, file: file, maxSide: nil, maxPixels: maxPixels).image
-        }
-        if full != small {
+        if let codes = found(quick.scan(first.image)) ?? found(thorough.scan(first.image)) { return codes }
+        var candidates = [first.image]
+        if first.image.width < first.originalWidth && format != .svg {
+            let full = try PixbufDecoder.decode(bytes, format: format, file: file, maxSide: nil, maxPixels: maxPixels).image
+            if let codes = found(thorough.scan(full)) { return codes }
             candidates.append(full)
-            if let codes = found(scanner.scan(full)) { return codes }
         }
         // Light-on-dark codes, then codes drawn at one pixel per module.
         for image in candidates {
-            if let codes = found(scanner.scan(image.inverted())) { return codes }
+            if let codes = found(thorough.scan(image.inverted())) { return codes }
         }
-        if max(full.width, full.height) <= 600 {
-            let enlarged = full.enlarged(by: 3)
-            if let codes = found(scanner.scan(enlarged)) ?? found(scanner.scan(enlarged.inverted())) { return codes }
+        let largest = candidates[candidates.count - 1]
+        if max(largest.width, largest.height) <= 600 {
+            let enlarged = largest.enlarged(by: 3)
+            if let codes = found(thorough.scan(enlarged)) ?? found(thorough.scan(enlarged.inverted())) { return codes }
         }
         throw ScanError(file: file, reason: .noQRCode)
     }

@@ -11,10 +11,13 @@ struct FoundCode {
 final class QRScanner {
     private let scanner: OpaquePointer
 
-    init() {
+    /// `density`: zbar scans every `density`-th row and column; 1 reads every line.
+    init(density: Int32 = 1) {
         scanner = zbar_image_scanner_create()
         zbar_image_scanner_set_config(scanner, ZBAR_NONE, ZBAR_CFG_ENABLE, 0)
         zbar_image_scanner_set_config(scanner, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1)
+        zbar_image_scanner_set_config(scanner, ZBAR_NONE, ZBAR_CFG_X_DENSITY, density)
+        zbar_image_scanner_set_config(scanner, ZBAR_NONE, ZBAR_CFG_Y_DENSITY, density)
     }
 
     deinit { zbar_image_scanner_destroy(scanner) }
