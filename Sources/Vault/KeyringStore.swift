@@ -11,8 +11,12 @@ public final class KeyringStore: AccountStore {
     /// The schema name every authv item carries (as the `xdg:schema` attribute).
     public static let schemaName = "io.github.authv.Account"
 
+    /// The schema of the items that hold an account's recovery codes.
+    public static let recoverySchemaName = "io.github.authv.RecoveryCodes"
+
     private let service: UnsafeMutablePointer<SecretService>
     private let schema: UnsafeMutablePointer<SecretSchema>
+    private let recoverySchema: UnsafeMutablePointer<SecretSchema>
 
     /// Connects to the Secret Service on the session bus.
     public init() throws(StoreError) {
@@ -27,9 +31,13 @@ public final class KeyringStore: AccountStore {
         let names = KeyringStore.table(["uuid": "", "issuer": "", "account": ""], values: false)
         schema = secret_schema_newv(KeyringStore.schemaName, SECRET_SCHEMA_NONE, names)
         g_hash_table_unref(names)
+        let recoveryNames = KeyringStore.table(["account-id": ""], values: false)
+        recoverySchema = secret_schema_newv(KeyringStore.recoverySchemaName, SECRET_SCHEMA_NONE, recoveryNames)
+        g_hash_table_unref(recoveryNames)
     }
 
     deinit {
+        secret_schema_unref(recoverySchema)
         secret_schema_unref(schema)
         g_object_unref(service)
     }
@@ -46,25 +54,16 @@ public final class KeyringStore: AccountStore {
         try read(paths: search(attributes))
     }
 
+    /// The account in one item, read again (for example under the lock, before changing it).
+    public func read(handle: String) throws(StoreError) -> StoredAccount? {
+        try read(paths: [handle]).accounts.first
+    }
+
     /// The accounts in the items at `paths`, with every secret in one call.
     private func read(paths: [String]) throws(StoreError) -> StoreContents {
-        guard !paths.isEmpty else { return StoreContents(accounts: []) }
-        var error: UnsafeMutablePointer<GError>? = nil
-        let secrets = withCStrings(paths) { secret_service_get_secrets_for_dbus_paths_sync(service, $0, nil, &error) }
-        guard let secrets else { throw classify("reading secrets", KeyringStore.take(&error)) }
-        defer { g_hash_table_unref(secrets) }
         var accounts: [StoredAccount] = []
         var unreadable: [String] = []
-        var iterator = GHashTableIter()
-        g_hash_table_iter_init(&iterator, secrets)
-        var key: gpointer? = nil
-        var value: gpointer? = nil
-        while g_hash_table_iter_next(&iterator, &key, &value) != 0 {
-            guard let key, let value else { continue }
-            let path = String(cString: key.assumingMemoryBound(to: CChar.self))
-            var length: gsize = 0
-            let bytes = secret_value_get(OpaquePointer(value), &length)
-            let text = bytes.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: Int(length)), as: UTF8.self) } ?? ""
+        for (path, text) in try secrets(paths) {
             if let account = try? Account(uri: text) {
                 accounts.append(StoredAccount(account: account, handle: path))
             } else {
@@ -72,6 +71,28 @@ public final class KeyringStore: AccountStore {
             }
         }
         return StoreContents(accounts: accounts.sortedForDisplay(), unreadable: unreadable.sorted())
+    }
+
+    /// The secrets of the items at `paths` as text, in one D-Bus call.
+    private func secrets(_ paths: [String]) throws(StoreError) -> [(path: String, text: String)] {
+        guard !paths.isEmpty else { return [] }
+        var error: UnsafeMutablePointer<GError>? = nil
+        let secrets = withCStrings(paths) { secret_service_get_secrets_for_dbus_paths_sync(service, $0, nil, &error) }
+        guard let secrets else { throw classify("reading secrets", KeyringStore.take(&error)) }
+        defer { g_hash_table_unref(secrets) }
+        var out: [(path: String, text: String)] = []
+        var iterator = GHashTableIter()
+        g_hash_table_iter_init(&iterator, secrets)
+        var key: gpointer? = nil
+        var value: gpointer? = nil
+        while g_hash_table_iter_next(&iterator, &key, &value) != 0 {
+            guard let key, let value else { continue }
+            var length: gsize = 0
+            let bytes = secret_value_get(OpaquePointer(value), &length)
+            let text = bytes.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: Int(length)), as: UTF8.self) } ?? ""
+            out.append((String(cString: key.assumingMemoryBound(to: CChar.self)), text))
+        }
+        return out
     }
 
     /// The accounts a QUERY matches exactly (display name, issuer or account name, case-insensitive),
@@ -96,13 +117,14 @@ public final class KeyringStore: AccountStore {
     }
 
     /// The object paths of authv's items matching `attributes`, unlocking locked ones.
-    private func search(_ attributes: [String: String]) throws(StoreError) -> [String] {
+    private func search(_ attributes: [String: String], recovery: Bool = false) throws(StoreError) -> [String] {
         let table = KeyringStore.table(attributes)
         defer { g_hash_table_unref(table) }
         var unlocked: UnsafeMutablePointer<UnsafeMutablePointer<gchar>?>? = nil
         var locked: UnsafeMutablePointer<UnsafeMutablePointer<gchar>?>? = nil
         var error: UnsafeMutablePointer<GError>? = nil
-        guard secret_service_search_for_dbus_paths_sync(service, schema, table, nil, &unlocked, &locked, &error) != 0 else {
+        guard secret_service_search_for_dbus_paths_sync(service, recovery ? recoverySchema : schema, table, nil,
+                                                        &unlocked, &locked, &error) != 0 else {
             throw classify("searching", KeyringStore.take(&error))
         }
         var paths = KeyringStore.strings(unlocked)
@@ -145,23 +167,55 @@ public final class KeyringStore: AccountStore {
     }
 
     private func store(_ account: Account, uuid: String) throws(StoreError) {
-        let attributes = KeyringStore.table(KeyringStore.attributes(of: account, uuid: uuid))
-        defer { g_hash_table_unref(attributes) }
-        let value = KeyringStore.value(account)
+        try storeItem(text: account.uri, attributes: KeyringStore.attributes(of: account, uuid: uuid),
+                      label: KeyringStore.label(account), recovery: false, operation: "storing \(account.displayName)")
+    }
+
+    /// Stores a text secret; an item of the same schema with the same attributes is replaced.
+    private func storeItem(text: String, attributes: [String: String], label: String, recovery: Bool,
+                           operation: String) throws(StoreError) {
+        let table = KeyringStore.table(attributes)
+        defer { g_hash_table_unref(table) }
+        let value = secret_value_new(text, -1, "text/plain")
         defer { secret_value_unref(UnsafeMutableRawPointer(value)) }
         var error: UnsafeMutablePointer<GError>? = nil
-        let ok = secret_service_store_sync(service, schema, attributes, SECRET_COLLECTION_DEFAULT,
-                                           KeyringStore.label(account), value, nil, &error) != 0
-        guard ok else { throw classify("storing \(account.displayName)", KeyringStore.take(&error)) }
+        let ok = secret_service_store_sync(service, recovery ? recoverySchema : schema, table, SECRET_COLLECTION_DEFAULT,
+                                           label, value, nil, &error) != 0
+        guard ok else { throw classify(operation, KeyringStore.take(&error)) }
+    }
+
+    /// Deletes the items of a schema whose attributes match.
+    private func clear(_ attributes: [String: String], recovery: Bool = false) throws(StoreError) {
+        let table = KeyringStore.table(attributes)
+        defer { g_hash_table_unref(table) }
+        var error: UnsafeMutablePointer<GError>? = nil
+        guard secret_service_clear_sync(service, recovery ? recoverySchema : schema, table, nil, &error) != 0 || error == nil else {
+            throw classify("removing", KeyringStore.take(&error))
+        }
     }
 
     private func clear(uuid: String) throws(StoreError) {
-        let attributes = KeyringStore.table(["uuid": uuid])
-        defer { g_hash_table_unref(attributes) }
-        var error: UnsafeMutablePointer<GError>? = nil
-        guard secret_service_clear_sync(service, schema, attributes, nil, &error) != 0 else {
-            throw classify("removing", KeyringStore.take(&error))
-        }
+        try clear(["uuid": uuid])
+    }
+
+    // MARK: recovery codes
+
+    /// The recovery codes kept for an account (by its fingerprint, which renames and counter steps keep).
+    public func recoveryCodes(for stored: StoredAccount) throws(StoreError) -> RecoveryCodes? {
+        let paths = try search(["account-id": stored.id], recovery: true)
+        guard let text = try secrets(paths).first?.text else { return nil }
+        return RecoveryCodes(stored: text)
+    }
+
+    /// Keeps an account's recovery codes, replacing any kept before.
+    public func setRecoveryCodes(_ codes: RecoveryCodes, for stored: StoredAccount) throws(StoreError) {
+        try storeItem(text: codes.stored, attributes: ["account-id": stored.id],
+                      label: "authv recovery codes: \(stored.account.displayName)", recovery: true,
+                      operation: "storing recovery codes of \(stored.account.displayName)")
+    }
+
+    public func removeRecoveryCodes(for stored: StoredAccount) throws(StoreError) {
+        try clear(["account-id": stored.id], recovery: true)
     }
 
     public func update(_ stored: StoredAccount, to account: Account) throws(StoreError) {
@@ -170,7 +224,7 @@ public final class KeyringStore: AccountStore {
             throw classify("opening \(stored.account.displayName)", KeyringStore.take(&error))
         }
         defer { g_object_unref(item) }
-        let value = KeyringStore.value(account)
+        let value = secret_value_new(account.uri, -1, "text/plain")
         defer { secret_value_unref(UnsafeMutableRawPointer(value)) }
         // The secret first: it is what matters (an HOTP counter); names follow.
         guard secret_item_set_secret_sync(item, value, nil, &error) != 0 else {
@@ -206,9 +260,6 @@ public final class KeyringStore: AccountStore {
 
     static func label(_ account: Account) -> String { "authv: \(account.displayName)" }
 
-    static func value(_ account: Account) -> OpaquePointer {
-        secret_value_new(account.uri, -1, "text/plain")
-    }
 
     static func newUUID() -> String {
         let hex = Array("0123456789abcdef")

@@ -14,7 +14,8 @@ struct Authv: ParsableCommand {
               authv code github | wl-copy   one code, straight to the clipboard
             """,
         version: "0.1.0",
-        subcommands: [Add.self, List.self, Code.self, Remove.self, Rename.self, Export.self]
+        subcommands: [Add.self, List.self, Code.self, Watch.self, Remove.self, Rename.self, Export.self, Recovery.self, Doctor.self,
+                      ClearClipboard.self]
     )
 }
 

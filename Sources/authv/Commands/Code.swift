@@ -1,6 +1,9 @@
 import ArgumentParser
 import OTP
 import Vault
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension Authv {
     struct Code: ParsableCommand {
@@ -13,32 +16,50 @@ extension Authv {
                 Examples:
                   authv code github | wl-copy
                   authv code github -n | xclip -selection clipboard
+                  authv code github --copy --fresh 10     a code good for 10 s more, on the clipboard
                   authv code 'GitHub (alice)' --at 2026-11-29T13:00:00Z
                 """
         )
 
-        @Argument(help: "Selects the account: its name, issuer or account name, or a part of its name.")
+        @Argument(help: "Selects the account: its name, issuer or account name, or a part of its name.",
+                  completion: .custom(Completion.accountNames))
         var query: String
 
         @Flag(name: .customShort("n"), help: "No newline after the code.")
         var noNewline = false
 
+        @Flag(help: "Put the code on the clipboard (wl-copy, xclip or xsel) instead of printing it.")
+        var copy = false
+
+        @Option(help: ArgumentHelp("With --copy: empty the clipboard after SECONDS, unless it changed meanwhile.", valueName: "SECONDS"))
+        var clearAfter: Int = 45
+
+        @Option(help: ArgumentHelp("Wait for the next window when fewer than SECONDS are left in this one.", valueName: "SECONDS"))
+        var fresh: Int?
+
         @OptionGroup var time: TimeOptions
 
+        func validate() throws {
+            if clearAfter < 0 { throw ValidationError("--clear-after takes 0 or more seconds") }
+            if let fresh, fresh < 0 { throw ValidationError("--fresh takes 0 or more seconds") }
+        }
+
         func run() throws {
-            let now = time.time
+            var now = time.time
+            let clipboard = copy ? try Clipboard.available() : nil
             let store = try Keyring.open()
             // Exact matches come from attribute searches that read no other secret; only a query with
             // none reads every account, for the substring rule.
             var candidates = try store.exactMatches(for: query) ?? []
             if candidates.isEmpty { candidates = try Keyring.load(store) }
             var selected = try AccountQuery.one(query, from: candidates)
+            ClockCheck.warnIfUnsynchronised()
             let code: String
             if selected.account.type == .hotp {
                 // Read again under the lock: another authv may have moved the counter meanwhile.
                 let lock = try StoreLock()
                 defer { withExtendedLifetime(lock) {} }
-                guard let current = try Keyring.load(store).first(where: { $0.handle == selected.handle }) else {
+                guard let current = try store.read(handle: selected.handle) else {
                     throw Failure("\(selected.account.displayName) was removed meanwhile")
                 }
                 selected = current
@@ -47,9 +68,44 @@ extension Authv {
                 next.counter += 1
                 try store.update(selected, to: next)  // stored before it is shown
             } else {
+                if let fresh, let left = selected.account.secondsLeft(at: now), left < fresh {
+                    guard fresh < selected.account.period else {
+                        throw Failure("--fresh \(fresh): \(selected.account.displayName) changes its code every \(selected.account.period) s")
+                    }
+                    Console.note("waiting \(left) s for a fresh code (only \(left) s left in this one)")
+                    if time.at == nil { Code.sleep(seconds: left) }
+                    now += UInt64(left)
+                }
                 code = try selected.account.code(at: now)
             }
-            Console.out(code, newline: !noNewline)
+            if let clipboard {
+                try clipboard.set(code)
+                if clearAfter > 0 { clipboard.clear(code, after: clearAfter) }
+                Console.note("copied the code of \(selected.account.displayName) with \(clipboard.name)"
+                             + (clearAfter > 0 ? "; cleared in \(clearAfter) s" : ""))
+            } else {
+                Console.out(code, newline: !noNewline)
+            }
+        }
+
+        /// Sleeps until the wall clock has moved on by `seconds` (to the next window's first second).
+        static func sleep(seconds: Int) {
+            let target = Moment.now() + UInt64(seconds)
+            while Moment.now() < target { usleep(50_000) }
+        }
+    }
+
+    /// The detached helper behind `code --copy`: reads the code on standard input, waits, and empties
+    /// the clipboard if it still holds that code.
+    struct ClearClipboard: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "_clear-clipboard", shouldDisplay: false)
+        @Argument var tool: String
+        @Argument var seconds: Int
+
+        func run() throws {
+            guard let clipboard = Clipboard.tools.first(where: { $0.name == tool }),
+                  let code = readLine(strippingNewline: true) else { return }
+            clipboard.clearIfUnchanged(code, after: seconds)
         }
     }
 }

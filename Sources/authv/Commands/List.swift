@@ -33,6 +33,7 @@ extension Authv {
                 accounts = AccountQuery.select(query, from: accounts)
                 guard !accounts.isEmpty else { throw QueryError.noMatch(query) }
             }
+            ClockCheck.warnIfUnsynchronised()
             let rows = try accounts.map { stored in
                 (stored, stored.account.type == .hotp ? nil : try stored.account.code(at: now), stored.account.secondsLeft(at: now))
             }

@@ -28,13 +28,21 @@ extension Authv {
             defer { withExtendedLifetime(lock) {} }
             let selected = try AccountQuery.one(query, from: try Keyring.load(store))
             let name = selected.account.displayName
+            let recovery = try store.recoveryCodes(for: selected)
             if !yes {
-                guard let answer = Console.ask("Remove \(name)? Its codes will be gone for good. [y/N] ") else {
-                    throw Failure("not removing \(name): no terminal to ask on (use --yes)")
+                var questions = ["Remove \(name)? Its codes will be gone for good. [y/N] "]
+                if let recovery, recovery.unused > 0 {
+                    questions.append("\(name) has \(recovery.unused) unused recovery code\(recovery.unused == 1 ? "" : "s"), removed with it. Remove it all the same? [y/N] ")
                 }
-                guard ["y", "yes"].contains(answer.lowercased()) else { throw Failure("not removed: \(name)") }
+                for question in questions {
+                    guard let answer = Console.ask(question) else {
+                        throw Failure("not removing \(name): no terminal to ask on (use --yes)")
+                    }
+                    guard ["y", "yes"].contains(answer.lowercased()) else { throw Failure("not removed: \(name)") }
+                }
             }
             try store.remove(selected)
+            if recovery != nil { try store.removeRecoveryCodes(for: selected) }
             Console.note("removed: \(name)")
         }
     }

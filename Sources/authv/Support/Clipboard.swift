@@ -1,0 +1,62 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The clipboard, through whichever of wl-copy (Wayland), xclip or xsel (X11) is present.
+struct Clipboard {
+    let name: String
+    let copy: [String]
+    let paste: [String]
+    let clear: [String]
+
+    static let tools: [Clipboard] = [
+        Clipboard(name: "wl-copy", copy: ["wl-copy"], paste: ["wl-paste", "--no-newline"], clear: ["wl-copy", "--clear"]),
+        Clipboard(name: "xclip", copy: ["xclip", "-selection", "clipboard"], paste: ["xclip", "-selection", "clipboard", "-o"],
+                  clear: ["xclip", "-selection", "clipboard", "-i", "/dev/null"]),
+        Clipboard(name: "xsel", copy: ["xsel", "--clipboard", "--input"], paste: ["xsel", "--clipboard", "--output"],
+                  clear: ["xsel", "--clipboard", "--delete"]),
+    ]
+
+    /// The tool for this session: wl-copy under Wayland, xclip or xsel under X11.
+    static func available() throws -> Clipboard {
+        let wayland = getenv("WAYLAND_DISPLAY") != nil
+        let x11 = getenv("DISPLAY") != nil
+        for tool in tools where Spawn.find(tool.copy[0]) != nil {
+            if tool.name == "wl-copy" ? wayland : x11 { return tool }
+        }
+        if !wayland && !x11 { throw Failure("--copy: no graphical session (neither WAYLAND_DISPLAY nor DISPLAY is set)") }
+        throw Failure("--copy: no clipboard tool found: install wl-clipboard (Wayland), xclip or xsel (X11)")
+    }
+
+    func set(_ text: String) throws {
+        guard let result = Spawn.run(copy, input: Array(text.utf8)), result.status == 0 else {
+            throw Failure("--copy: \(name) failed to set the clipboard")
+        }
+    }
+
+    func get() -> String? {
+        guard let result = Spawn.run(paste, capture: true), result.status == 0 else { return nil }
+        return result.text
+    }
+
+    /// Empties the clipboard after `seconds`, unless it holds something else by then. A detached copy
+    /// of authv does the waiting; the code reaches it on standard input, never in its arguments.
+    func clear(_ text: String, after seconds: Int) {
+        _ = Spawn.run(["/proc/self/exe", "_clear-clipboard", name, String(seconds)], input: Array(text.utf8), detach: true)
+    }
+
+    /// The detached helper's work.
+    func clearIfUnchanged(_ text: String, after seconds: Int) {
+        var remaining = UInt32(max(0, seconds))
+        while remaining > 0 { remaining = sleep(remaining) }
+        if get()?.trimmingNewline() == text { _ = Spawn.run(clear) }
+    }
+}
+
+extension String {
+    func trimmingNewline() -> String {
+        var s = self
+        while s.last == "\n" || s.last == "\r\n" { s.removeLast() }
+        return s
+    }
+}
