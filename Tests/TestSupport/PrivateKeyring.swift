@@ -47,7 +47,7 @@ public final class PrivateKeyring: @unchecked Sendable {
     /// A daemon started with every signal unblocked and at its default action. The test runner's threads
     /// block most signals and children inherit that mask: a dbus-daemon that cannot see SIGCHLD never
     /// learns that a service it activated (the keyring's prompter) has died, and waits for D-Bus's timeout.
-    static func daemonProcess(_ command: [String]) -> Process {
+    public static func daemonProcess(_ command: [String]) -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
         process.arguments = ["-c", """

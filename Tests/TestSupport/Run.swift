@@ -8,42 +8,103 @@ public struct RunResult: Sendable {
     public var stdoutBytes: Data
 }
 
+private let spawnLock = NSLock()
+
 /// Runs a program to completion, feeding `stdin`, with `environment` added to (or replacing, where
-/// `replaceEnvironment`) this process's environment. Searches PATH when `program` has no slash.
+/// `replaceEnvironment`) this process's environment; PATH (from that environment) is searched when
+/// `program` has no slash. With `capture: false` the output goes to /dev/null: for programs that leave a
+/// child in the background holding their output open (tmux, xclip), whose pipes never reach end-of-file.
+///
+/// posix_spawn and waitpid rather than Foundation's Process, whose reaping depends on SIGCHLD (blocked in
+/// the test runner's threads) and which at times never saw a program exit.
 @discardableResult
 public func run(_ program: String, _ arguments: [String], stdin: Data = Data(), environment: [String: String] = [:],
-                replaceEnvironment: Bool = false, directory: String? = nil) throws -> RunResult {
-    let process = Process()
-    if program.contains("/") {
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-    } else {
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [program] + arguments
-    }
+                replaceEnvironment: Bool = false, directory: String? = nil, capture: Bool = true) throws -> RunResult {
     var env = replaceEnvironment ? [:] : ProcessInfo.processInfo.environment
     env.merge(environment) { $1 }
-    process.environment = env
-    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-    let input = Pipe(), output = Pipe(), errors = Pipe()
-    process.standardInput = input
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    // Read both pipes while the program runs, so neither fills up and blocks it.
-    nonisolated(unsafe) var outData = Data()
-    nonisolated(unsafe) var errData = Data()
-    let group = DispatchGroup()
-    group.enter()
-    DispatchQueue.global().async { outData = output.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-    group.enter()
-    DispatchQueue.global().async { errData = errors.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-    if !stdin.isEmpty { try? input.fileHandleForWriting.write(contentsOf: stdin) }
-    try? input.fileHandleForWriting.close()
-    process.waitUntilExit()
-    group.wait()
-    return RunResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                     stderr: String(decoding: errData, as: UTF8.self), stdoutBytes: outData)
+    let path = env["PATH"] ?? "/usr/bin:/bin"
+    let resolved = program.contains("/") ? program
+        : path.split(separator: ":").map { "\($0)/\(program)" }.first { access($0, X_OK) == 0 } ?? program
+
+    var input: [Int32] = [0, 0], output: [Int32] = [0, 0], errors: [Int32] = [0, 0]
+    // Close-on-exec: a program started meanwhile from another thread must not inherit these pipes
+    // (it would hold our standard input open, and its reader would never see the end).
+    // (Made under a lock that every spawn here takes, so no spawn slips in before the flag is set.)
+    spawnLock.lock()
+    guard pipe(&input) == 0, pipe(&output) == 0, pipe(&errors) == 0 else {
+        spawnLock.unlock()
+        throw POSIXError(.EMFILE)
+    }
+    for fd in input + output + errors { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_adddup2(&actions, input[0], 0)
+    if capture {
+        posix_spawn_file_actions_adddup2(&actions, output[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, errors[1], 2)
+    } else {
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    }
+    for fd in input + output + errors { posix_spawn_file_actions_addclose(&actions, fd) }
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var empty = sigset_t()
+    sigemptyset(&empty)
+    posix_spawnattr_setsigmask(&attributes, &empty)
+    var defaults = sigset_t()
+    sigfillset(&defaults)
+    posix_spawnattr_setsigdefault(&attributes, &defaults)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+    // A working folder is set by env(1), which then runs the program.
+    let command = directory.map { ["/usr/bin/env", "-C", $0, resolved] } ?? [resolved]
+    let argv = (command + arguments).map { strdup($0) } + [nil]
+    let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
+    var pid: pid_t = 0
+    let spawned = posix_spawn(&pid, command[0], &actions, &attributes, argv, envp)
+    spawnLock.unlock()
+    close(input[0]); close(output[1]); close(errors[1])
+    guard spawned == 0 else {
+        close(input[1]); close(output[0]); close(errors[0])
+        throw NSError(domain: "run", code: Int(spawned), userInfo: [NSLocalizedDescriptionKey: "cannot start \(program)"])
+    }
+    // Feed standard input and read both outputs together, so no pipe fills up and blocks the program.
+    let bytes = [UInt8](stdin)
+    var written = 0
+    var inFD: Int32 = input[1]
+    if bytes.isEmpty { close(inFD); inFD = -1 } else { _ = fcntl(inFD, F_SETFL, O_NONBLOCK) }
+    var out: [UInt8] = [], err: [UInt8] = []
+    var open: [Int32] = [output[0], errors[0]]
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    signal(SIGPIPE, SIG_IGN)
+    while !open.isEmpty || inFD >= 0 {
+        var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+        if inFD >= 0 { fds.append(pollfd(fd: inFD, events: Int16(POLLOUT), revents: 0)) }
+        if poll(&fds, nfds_t(fds.count), -1) < 0 { if errno == EINTR { continue }; break }
+        for entry in fds where entry.revents != 0 {
+            if entry.fd == inFD {
+                let n = bytes[written...].withUnsafeBytes { write(inFD, $0.baseAddress, $0.count) }
+                if n > 0 { written += n }
+                if n < 0 && errno != EAGAIN && errno != EINTR || written == bytes.count { close(inFD); inFD = -1 }
+            } else {
+                let n = read(entry.fd, &buffer, buffer.count)
+                if n > 0 {
+                    if entry.fd == output[0] { out += buffer[0..<n] } else { err += buffer[0..<n] }
+                } else if n == 0 || (errno != EINTR && errno != EAGAIN) {
+                    close(entry.fd)
+                    open.removeAll { $0 == entry.fd }
+                }
+            }
+        }
+    }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    return RunResult(status: exitStatus, stdout: String(decoding: out, as: UTF8.self),
+                     stderr: String(decoding: err, as: UTF8.self), stdoutBytes: Data(out))
 }
 
 /// The repository's top folder (where Package.swift is), found from this file's path.
@@ -62,3 +123,4 @@ public func temporaryFolder(_ name: String = "authv-test") throws -> String {
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
     return path
 }
+

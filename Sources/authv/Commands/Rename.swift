@@ -13,7 +13,7 @@ extension Authv {
                 """
         )
 
-        @Argument(help: "Selects the account.")
+        @Argument(help: "Selects the account.", completion: .custom(Completion.accountNames))
         var query: String
 
         @Option(help: "The new issuer (the site's name).")

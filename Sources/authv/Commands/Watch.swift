@@ -60,7 +60,8 @@ extension Authv {
                 var spec = timespec()
                 clock_gettime(CLOCK_REALTIME, &spec)
                 let wait = Int32(max(1, 1000 - spec.tv_nsec / 1_000_000))
-                for key in screen.waitForKeys(milliseconds: wait) {
+                guard let keys = screen.waitForKeys(milliseconds: wait) else { return }  // the terminal is gone
+                for key in keys {
                     switch key {
                     case 3: caughtSignal = SIGINT                       // Ctrl-C when ISIG is off
                     case UInt8(ascii: "q") where filter.isEmpty: return
@@ -85,6 +86,7 @@ extension Authv {
                          + "   \(accounts.count)/\(total)"]
             lines.append("")
             let nameWidth = min(max(accounts.map { $0.account.displayName.count }.max() ?? 0, 8), max(8, columns / 2))
+            let codeWidth = accounts.map { $0.account.type == .hotp ? 0 : grouped(String(repeating: "0", count: $0.account.digits)).count }.max() ?? 0
             for stored in accounts.prefix(max(0, size.rows - 3)) {
                 let account = stored.account
                 var name = account.displayName
@@ -94,8 +96,9 @@ extension Authv {
                     lines.append(name + "  (HOTP: authv code)")
                     continue
                 }
-                let code = grouped(try account.code(at: now))
-                let barWidth = max(0, min(30, columns - nameWidth - code.count - 12))
+                var code = grouped(try account.code(at: now))
+                code += String(repeating: " ", count: max(0, codeWidth - code.count))
+                let barWidth = max(0, min(30, columns - nameWidth - codeWidth - 12))
                 let filled = barWidth * left / account.period
                 var bar = String(repeating: "█", count: filled) + String(repeating: "░", count: barWidth - filled)
                 var seconds = (left < 10 ? " " : "") + "\(left)s"
@@ -180,16 +183,21 @@ final class LiveScreen {
         Console.out("\u{1B}[H" + body + "\u{1B}[J", newline: false)
     }
 
-    /// Keys typed within `milliseconds` (empty on time-out or when a signal woke us).
-    func waitForKeys(milliseconds: Int32) -> [UInt8] {
+    /// Keys typed within `milliseconds` (empty on time-out or when a signal woke us); nil when the
+    /// terminal has gone away (its window closed), so the view ends instead of spinning.
+    func waitForKeys(milliseconds: Int32) -> [UInt8]? {
         var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: wakePipe[0], events: Int16(POLLIN), revents: 0)]
-        guard poll(&fds, 2, milliseconds) > 0 else { return [] }
+        let ready = poll(&fds, 2, milliseconds)
+        if ready < 0 { return errno == EINTR ? [] : nil }
+        guard ready > 0 else { return [] }
         var drain = [UInt8](repeating: 0, count: 64)
         if fds[1].revents != 0 { while read(wakePipe[0], &drain, 64) > 0 {} }
+        if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { return nil }
         guard fds[0].revents & Int16(POLLIN) != 0 else { return [] }
         var keys = [UInt8](repeating: 0, count: 64)
         let n = read(STDIN_FILENO, &keys, 64)
+        if n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN) { return nil }
         return n > 0 ? Array(keys[0..<n]) : []
     }
 }

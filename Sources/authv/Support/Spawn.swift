@@ -27,8 +27,10 @@ enum Spawn {
     static func run(_ arguments: [String], input: [UInt8] = [], capture: Bool = false, detach: Bool = false) -> Result? {
         var inPipe: [Int32] = [0, 0]
         var outPipe: [Int32] = [0, 0]
+        // Close-on-exec, so that no other program started later inherits them (dup2 clears the flag on 0 and 1).
         guard pipe(&inPipe) == 0 else { return nil }
         if capture { guard pipe(&outPipe) == 0 else { return nil } }
+        for fd in inPipe + (capture ? outPipe : []) { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
