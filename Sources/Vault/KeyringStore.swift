@@ -99,6 +99,17 @@ public final class KeyringStore: AccountStore {
     /// found by attribute searches without reading any other item's secret; nil when the query could be a
     /// fingerprint, which only a full read can match. An empty result means: no exact match, read everything.
     public func exactMatches(for query: String) throws(StoreError) -> [StoredAccount]? {
+        guard let searches = KeyringStore.exactSearches(for: query) else { return nil }
+        var paths: [String] = []
+        for attributes in searches {
+            for path in try search(attributes) where !paths.contains(path) { paths.append(path) }
+        }
+        return try read(paths: paths).accounts
+    }
+
+    /// The attribute searches whose union is the set of accounts a QUERY matches exactly; nil when the
+    /// query could be a fingerprint, which only a full read can match.
+    static func exactSearches(for query: String) -> [[String: String]]? {
         let q = query.lowercased()
         if q.count == 8 && q.allSatisfy(\.isHexDigit) { return nil }
         var searches: [[String: String]] = [["issuer": q], ["account": q]]
@@ -109,11 +120,7 @@ public final class KeyringStore: AccountStore {
                 searches.append(["issuer": String(characters[..<i]), "account": String(characters[(i + 2)..<(characters.count - 1)])])
             }
         }
-        var paths: [String] = []
-        for attributes in searches {
-            for path in try search(attributes) where !paths.contains(path) { paths.append(path) }
-        }
-        return try read(paths: paths).accounts
+        return searches
     }
 
     /// The object paths of authv's items matching `attributes`, unlocking locked ones.

@@ -47,16 +47,12 @@ extension Authv {
         func run() throws {
             var now = time.time
             let clipboard = copy ? try Clipboard.available() : nil
-            let store = try Keyring.open()
-            // Exact matches come from attribute searches that read no other secret; only a query with
-            // none reads every account, for the substring rule.
-            var candidates = try store.exactMatches(for: query) ?? []
-            if candidates.isEmpty { candidates = try Keyring.load(store) }
-            var selected = try AccountQuery.one(query, from: candidates)
+            var selected = try AccountQuery.one(query, from: try Keyring.candidates(for: query))
             ClockCheck.warnIfUnsynchronised()
             let code: String
             if selected.account.type == .hotp {
                 // Read again under the lock: another authv may have moved the counter meanwhile.
+                let store = try Keyring.open()
                 let lock = try StoreLock()
                 defer { withExtendedLifetime(lock) {} }
                 guard let current = try store.read(handle: selected.handle) else {

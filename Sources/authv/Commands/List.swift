@@ -27,8 +27,7 @@ extension Authv {
 
         func run() throws {
             let now = time.time
-            let store = try Keyring.open()
-            var accounts = try Keyring.load(store)
+            var accounts = try Keyring.loadForReading()
             if let query {
                 accounts = AccountQuery.select(query, from: accounts)
                 guard !accounts.isEmpty else { throw QueryError.noMatch(query) }

@@ -7,7 +7,29 @@ enum Keyring {
     }
 
     static func load(_ store: KeyringStore) throws -> [StoredAccount] {
-        let contents = try store.load()
+        warn(try store.load())
+    }
+
+    /// Every account, read over the plain D-Bus path when it can answer, else through libsecret
+    /// (which unlocks, prompts and reports a missing keyring).
+    static func loadForReading() throws -> [StoredAccount] {
+        if let reader = PlainKeyringReader(), let contents = reader.load() { return warn(contents) }
+        return try load(open())
+    }
+
+    /// The accounts a QUERY may select: its exact matches when it has any (found by attribute, reading
+    /// no other secret), else every account.
+    static func candidates(for query: String) throws -> [StoredAccount] {
+        if let reader = PlainKeyringReader() {
+            if let exact = reader.exactMatches(for: query), !exact.isEmpty { return exact }
+            if let contents = reader.load() { return warn(contents) }
+        }
+        let store = try open()
+        let exact = try store.exactMatches(for: query) ?? []
+        return exact.isEmpty ? try load(store) : exact
+    }
+
+    private static func warn(_ contents: StoreContents) -> [StoredAccount] {
         for path in contents.unreadable {
             Console.note("warning: keyring item \(path) holds no valid otpauth URI; skipped")
         }
