@@ -197,3 +197,25 @@ struct BadInputTests {
         #expect(try s.stored().isEmpty)
     }
 }
+
+@Suite("Scanning frees what it takes")
+struct ScanMemoryTests {
+    /// Peak resident memory (KiB) of `authv add --dry-run` over `count` copies of one image, from GNU time.
+    func peak(_ count: Int, _ image: String) throws -> Int {
+        let result = try run("/usr/bin/time", ["-f", "peak %M", authvBinary, "add", "--dry-run"] + Array(repeating: image, count: count),
+                             environment: ["PATH": "/usr/bin:/bin"], replaceEnvironment: true)
+        #expect(result.status == 0, "\(result.stderr)")
+        let line = try #require(result.stderr.split(separator: "\n").last { $0.hasPrefix("peak ") })
+        return try #require(Int(line.dropFirst(5)))
+    }
+
+    /// 1000 scans in one process (a decoder, a zbar scanner and their images made and freed for each)
+    /// peak where 100 did: in a separate process, so that no other test's memory counts.
+    @Test func thousandScansPeakWhereHundredDid() throws {
+        let image = fixtures + "qr/png-rgb.png"
+        let hundred = try peak(100, image)
+        let thousand = try peak(1000, image)
+        // One leaked decoded image of this fixture per scan would add 900 x 300 KiB.
+        #expect(thousand - hundred < 4096, "peak grew from \(hundred) KiB to \(thousand) KiB")
+    }
+}
