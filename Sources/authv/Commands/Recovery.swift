@@ -16,6 +16,15 @@ extension Authv {
                 """,
             subcommands: [AddCodes.self, ListCodes.self, UseCode.self]
         )
+
+        /// The account a QUERY selects and the recovery codes kept for it; an error when there are none.
+        static func select(_ query: String, in store: KeyringStore) throws -> (StoredAccount, RecoveryCodes) {
+            let selected = try AccountQuery.one(query, from: try Keyring.load(store))
+            guard let codes = try store.recoveryCodes(for: selected) else {
+                throw Failure("no recovery codes kept for \(selected.account.displayName) (add them with `authv recovery add`)")
+            }
+            return (selected, codes)
+        }
     }
 
     struct AddCodes: ParsableCommand {
@@ -73,10 +82,7 @@ extension Authv {
 
         func run() throws {
             let store = try Keyring.open()
-            let selected = try AccountQuery.one(query, from: try Keyring.load(store))
-            guard let codes = try store.recoveryCodes(for: selected) else {
-                throw Failure("no recovery codes kept for \(selected.account.displayName) (add them with `authv recovery add`)")
-            }
+            let (_, codes) = try Recovery.select(query, in: store)
             let width = codes.codes.map(\.code.count).max() ?? 0
             for code in codes.codes {
                 Console.out(code.code + String(repeating: " ", count: width - code.code.count + 2) + (code.used ? "used" : "unused"))
@@ -96,10 +102,7 @@ extension Authv {
             let store = try Keyring.open()
             let lock = try StoreLock()
             defer { withExtendedLifetime(lock) {} }
-            let selected = try AccountQuery.one(query, from: try Keyring.load(store))
-            guard var codes = try store.recoveryCodes(for: selected) else {
-                throw Failure("no recovery codes kept for \(selected.account.displayName)")
-            }
+            var (selected, codes) = try Recovery.select(query, in: store)
             guard let next = codes.codes.firstIndex(where: { !$0.used }) else {
                 throw Failure("every recovery code of \(selected.account.displayName) is used: ask the site for new ones")
             }
