@@ -219,3 +219,29 @@ struct ScanMemoryTests {
         #expect(thousand - hundred < 4096, "peak grew from \(hundred) KiB to \(thousand) KiB")
     }
 }
+
+/// The canonical accounts of Fixtures/uris: imported through the binary and compared field by field.
+@Suite("Fixture URI lists")
+struct FixtureListTests {
+    static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+
+    @Test func accountsTextMatchesItsExpectedTable() throws {
+        let s = try Session()
+        let result = try s.authv("add", fixtures + "uris/accounts.txt")
+        #expect(result.status == 0, "\(result.stderr)")
+        let expected = try String(contentsOfFile: fixtures + "uris/expected.tsv", encoding: .utf8)
+            .split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+        let stored = try s.storedAccounts().map { a in
+            [a.type.rawValue, a.issuer, a.name, a.algorithm.rawValue, String(a.digits), String(a.period), String(a.counter),
+             FixtureListTests.hex(a.secret)]
+        }
+        #expect(stored.count == expected.count)
+        #expect(Set(stored.map { $0.joined(separator: "\t") }) == Set(expected.map { $0.joined(separator: "\t") }))
+    }
+
+    @Test func googleExportAsText() throws {
+        let s = try Session()
+        #expect(try s.authv("add", fixtures + "uris/google-export.txt").status == 0)
+        #expect(try s.storedAccounts().map(\.displayName).sorted() == ["Corp VPN (carol)", "Example (alice@example.com)", "GitHub (bob)"])
+    }
+}

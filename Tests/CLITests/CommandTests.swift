@@ -202,10 +202,13 @@ struct CommandTests {
     }
 
     @Test func everyCommandHasHelpWithAnExample() throws {
-        for command in ["add", "list", "code", "remove", "rename", "export"] {
-            let result = try run(authvBinary, [command, "--help"])
+        for command in [["add"], ["list"], ["code"], ["remove"], ["rename"], ["export"], ["watch"], ["doctor"],
+                        ["recovery"], ["recovery", "add"], ["recovery", "list"], ["recovery", "use"]] {
+            let result = try run(authvBinary, command + ["--help"])
             #expect(result.status == 0)
-            #expect(result.stdout.contains("authv \(command)"), "\(command) --help shows an example")
+            // An example line: "Example" and then the command itself, indented, beyond the USAGE line.
+            let example = result.stdout.split(separator: "\n").drop { !$0.contains("Example") }.dropFirst()
+            #expect(example.contains { $0.hasPrefix("  authv \(command.joined(separator: " "))") }, "\(command) --help shows an example")
         }
         let completion = try run(authvBinary, ["--generate-completion-script", "bash"])
         #expect(completion.status == 0 && completion.stdout.contains("complete"))
