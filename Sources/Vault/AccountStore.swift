@@ -59,6 +59,20 @@ public struct StoreContents: Sendable {
         self.accounts = accounts
         self.unreadable = unreadable
     }
+
+    /// Items as the keyring returns them (object path, secret text), parsed and sorted for display.
+    init(items: [(path: String, text: String)]) {
+        var accounts: [StoredAccount] = []
+        var unreadable: [String] = []
+        for (path, text) in items {
+            if let account = try? Account(uri: text) {
+                accounts.append(StoredAccount(account: account, handle: path))
+            } else {
+                unreadable.append(path)
+            }
+        }
+        self.init(accounts: accounts.sortedForDisplay(), unreadable: unreadable.sorted())
+    }
 }
 
 /// Where accounts live.

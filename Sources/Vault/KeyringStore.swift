@@ -61,16 +61,7 @@ public final class KeyringStore: AccountStore {
 
     /// The accounts in the items at `paths`, with every secret in one call.
     private func read(paths: [String]) throws(StoreError) -> StoreContents {
-        var accounts: [StoredAccount] = []
-        var unreadable: [String] = []
-        for (path, text) in try secrets(paths) {
-            if let account = try? Account(uri: text) {
-                accounts.append(StoredAccount(account: account, handle: path))
-            } else {
-                unreadable.append(path)
-            }
-        }
-        return StoreContents(accounts: accounts.sortedForDisplay(), unreadable: unreadable.sorted())
+        StoreContents(items: try secrets(paths))
     }
 
     /// The secrets of the items at `paths` as text, in one D-Bus call.

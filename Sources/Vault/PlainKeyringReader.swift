@@ -1,5 +1,5 @@
 internal import CLibsecret
-public import OTP
+import OTP
 
 /// A read-only path to the keyring for `list` and `code`, straight over D-Bus: one connection, a
 /// "plain" Secret Service session, the searches, and one GetSecrets call.
@@ -73,18 +73,17 @@ public final class PlainKeyringReader {
         guard !paths.isEmpty else { return StoreContents(accounts: []) }
         let strings = paths.map { strdup($0) } + [nil]
         defer { strings.forEach { free($0) } }
-        let items = strings.withUnsafeBufferPointer { buffer in
+        let objectPaths = strings.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: UnsafePointer<gchar>?.self, capacity: buffer.count) {
                 g_variant_new_objv($0, gssize(paths.count))
             }
         }
-        guard let reply = call("GetSecrets", PlainKeyringReader.tuple([items, g_variant_new_object_path(session)]),
+        guard let reply = call("GetSecrets", PlainKeyringReader.tuple([objectPaths, g_variant_new_object_path(session)]),
                                path: "/org/freedesktop/secrets", interface: "org.freedesktop.Secret.Service") else { return nil }
         defer { g_variant_unref(reply) }
         let dictionary = g_variant_get_child_value(reply, 0)!
         defer { g_variant_unref(dictionary) }
-        var accounts: [StoredAccount] = []
-        var unreadable: [String] = []
+        var items: [(path: String, text: String)] = []
         for index in 0..<g_variant_n_children(dictionary) {
             let entry = g_variant_get_child_value(dictionary, index)!
             defer { g_variant_unref(entry) }
@@ -96,13 +95,9 @@ public final class PlainKeyringReader {
             let text = bytes.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: Int(length)), as: UTF8.self) } ?? ""
             g_variant_unref(value)
             g_variant_unref(secret)
-            if let account = try? Account(uri: text) {
-                accounts.append(StoredAccount(account: account, handle: path))
-            } else {
-                unreadable.append(path)
-            }
+            items.append((path, text))
         }
-        return StoreContents(accounts: accounts.sortedForDisplay(), unreadable: unreadable.sorted())
+        return StoreContents(items: items)
     }
 
     private func call(_ method: String, _ parameters: OpaquePointer?, path: String, interface: String) -> OpaquePointer? {
