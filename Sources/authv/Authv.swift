@@ -24,6 +24,10 @@ struct Authv: ParsableCommand {
 enum Main {
     static func main() {
         do {
+            if let fast = fastPath(Array(CommandLine.arguments.dropFirst())) {
+                try fast()
+                return
+            }
             var command = try Authv.parseAsRoot()
             try command.run()
         } catch let error as CleanExit {
@@ -36,6 +40,17 @@ enum Main {
             Console.error("\(error)")
             exit(1)
         }
+    }
+
+    /// `authv code QUERY [-n]`, the form a hotkey runs dozens of times a day, without swift-argument-parser:
+    /// building its argument tables by reflection takes about as long as reading the keyring. Any other
+    /// form (an option, a QUERY that starts with '-', help) goes through the parser as usual.
+    static func fastPath(_ arguments: [String]) -> (() throws -> Void)? {
+        guard arguments.first == "code", arguments.count == 2 || arguments.count == 3 else { return nil }
+        let query = arguments[1]
+        guard !query.hasPrefix("-") else { return nil }
+        if arguments.count == 3 && arguments[2] != "-n" { return nil }
+        return { try CodeRequest(query: query, noNewline: arguments.count == 3).execute() }
     }
 
     /// Errors from argument parsing and validation keep swift-argument-parser's usage output.

@@ -45,43 +45,8 @@ extension Authv {
         }
 
         func run() throws {
-            var now = time.time
-            let clipboard = copy ? try Clipboard.available() : nil
-            var selected = try AccountQuery.one(query, from: try Keyring.candidates(for: query))
-            ClockCheck.warnIfUnsynchronised()
-            let code: String
-            if selected.account.type == .hotp {
-                // Read again under the lock: another authv may have moved the counter meanwhile.
-                let store = try Keyring.open()
-                let lock = try StoreLock()
-                defer { withExtendedLifetime(lock) {} }
-                guard let current = try store.read(handle: selected.handle) else {
-                    throw Failure("\(selected.account.displayName) was removed meanwhile")
-                }
-                selected = current
-                code = try selected.account.code(at: now)
-                var next = selected.account
-                next.counter += 1
-                try store.update(selected, to: next)  // stored before it is shown
-            } else {
-                if let fresh, let left = selected.account.secondsLeft(at: now), left < fresh {
-                    guard fresh < selected.account.period else {
-                        throw Failure("--fresh \(fresh): \(selected.account.displayName) changes its code every \(selected.account.period) s")
-                    }
-                    Console.note("waiting \(left) s for a fresh code (only \(left) s left in this one)")
-                    if time.at == nil { Code.sleep(seconds: left) }
-                    now += UInt64(left)
-                }
-                code = try selected.account.code(at: now)
-            }
-            if let clipboard {
-                try clipboard.set(code)
-                if clearAfter > 0 { clipboard.clear(code, after: clearAfter) }
-                Console.note("copied the code of \(selected.account.displayName) with \(clipboard.name)"
-                             + (clearAfter > 0 ? "; cleared in \(clearAfter) s" : ""))
-            } else {
-                Console.out(code, newline: !noNewline)
-            }
+            try CodeRequest(query: query, noNewline: noNewline, copy: copy, clearAfter: clearAfter, fresh: fresh,
+                            at: time.at?.seconds).execute()
         }
 
         /// Sleeps until the wall clock has moved on by `seconds` (to the next window's first second).
@@ -102,6 +67,57 @@ extension Authv {
             guard let clipboard = Clipboard.tools.first(where: { $0.name == tool }),
                   let code = readLine(strippingNewline: true) else { return }
             clipboard.clearIfUnchanged(code, after: seconds)
+        }
+    }
+}
+
+/// What `code` does, apart from parsing its command line: the parsed command and the fast path in
+/// `Main` (for the plain `authv code QUERY` that hotkeys run) both come here.
+struct CodeRequest {
+    var query: String
+    var noNewline = false
+    var copy = false
+    var clearAfter = 45
+    var fresh: Int? = nil
+    var at: UInt64? = nil
+
+    func execute() throws {
+        var now = at ?? Moment.now()
+        let clipboard = copy ? try Clipboard.available() : nil
+        var selected = try AccountQuery.one(query, from: try Keyring.candidates(for: query))
+        ClockCheck.warnIfUnsynchronised()
+        let code: String
+        if selected.account.type == .hotp {
+            // Read again under the lock: another authv may have moved the counter meanwhile.
+            let store = try Keyring.open()
+            let lock = try StoreLock()
+            defer { withExtendedLifetime(lock) {} }
+            guard let current = try store.read(handle: selected.handle) else {
+                throw Failure("\(selected.account.displayName) was removed meanwhile")
+            }
+            selected = current
+            code = try selected.account.code(at: now)
+            var next = selected.account
+            next.counter += 1
+            try store.update(selected, to: next)  // stored before it is shown
+        } else {
+            if let fresh, let left = selected.account.secondsLeft(at: now), left < fresh {
+                guard fresh < selected.account.period else {
+                    throw Failure("--fresh \(fresh): \(selected.account.displayName) changes its code every \(selected.account.period) s")
+                }
+                Console.note("waiting \(left) s for a fresh code (only \(left) s left in this one)")
+                if at == nil { Authv.Code.sleep(seconds: left) }
+                now += UInt64(left)
+            }
+            code = try selected.account.code(at: now)
+        }
+        if let clipboard {
+            try clipboard.set(code)
+            if clearAfter > 0 { clipboard.clear(code, after: clearAfter) }
+            Console.note("copied the code of \(selected.account.displayName) with \(clipboard.name)"
+                         + (clearAfter > 0 ? "; cleared in \(clearAfter) s" : ""))
+        } else {
+            Console.out(code, newline: !noNewline)
         }
     }
 }
