@@ -12,7 +12,8 @@ let package = Package(
     targets: [
         // C libraries, each behind a module map; nothing else lives here.
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
-        .systemLibrary(name: "CZbar", pkgConfig: "zbar", providers: [.apt(["libzbar-dev"])]),
+        // zbar's header only: Scan loads libzbar.so.0 when it first scans (see Sources/Scan/Zbar.swift).
+        .systemLibrary(name: "CZbar", providers: [.apt(["libzbar-dev"])]),
         .systemLibrary(name: "CLibsecret", pkgConfig: "libsecret-1", providers: [.apt(["libsecret-1-dev"])]),
         .systemLibrary(name: "CLinux"),
         .systemLibrary(name: "CGdkPixbuf", pkgConfig: "gdk-pixbuf-2.0", providers: [.apt(["libgdk-pixbuf-2.0-dev"])]),
