@@ -1,4 +1,5 @@
 import ArgumentParser
+import Vault
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -42,15 +43,28 @@ enum Main {
         }
     }
 
-    /// `authv code QUERY [-n]`, the form a hotkey runs dozens of times a day, without swift-argument-parser:
-    /// building its argument tables by reflection takes about as long as reading the keyring. Any other
-    /// form (an option, a QUERY that starts with '-', help) goes through the parser as usual.
+    /// The plain forms people run most, `authv code QUERY [-n]` (from hotkeys, dozens of times a day) and
+    /// `authv add [--dry-run] FILE...`, without swift-argument-parser: building its argument tables by
+    /// reflection costs one to two milliseconds, as long as reading the keyring. Any other form (another
+    /// option, an argument that starts with '-', help) goes through the parser as usual.
     static func fastPath(_ arguments: [String]) -> (() throws -> Void)? {
-        guard arguments.first == "code", arguments.count == 2 || arguments.count == 3 else { return nil }
-        let query = arguments[1]
-        guard !query.hasPrefix("-") else { return nil }
-        if arguments.count == 3 && arguments[2] != "-n" { return nil }
-        return { try CodeRequest(query: query, noNewline: arguments.count == 3).execute() }
+        switch arguments.first {
+        case "code":
+            guard arguments.count == 2 || arguments.count == 3 else { return nil }
+            let query = arguments[1]
+            guard !query.hasPrefix("-") else { return nil }
+            if arguments.count == 3 && arguments[2] != "-n" { return nil }
+            return { try CodeRequest(query: query, noNewline: arguments.count == 3).execute() }
+        case "add":
+            var files = Array(arguments.dropFirst())
+            let dryRun = files.first == "--dry-run"
+            if dryRun { files.removeFirst() }
+            guard !files.isEmpty, files.allSatisfy({ $0 == "-" || !$0.hasPrefix("-") }),
+                  files.filter({ $0 == "-" }).count <= 1 else { return nil }
+            return { try Authv.Add.finish(try Importer.accounts(from: files.map(Authv.Add.read)), dryRun: dryRun) }
+        default:
+            return nil
+        }
     }
 
     /// Errors from argument parsing and validation keep swift-argument-parser's usage output.

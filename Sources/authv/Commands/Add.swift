@@ -42,6 +42,12 @@ extension Authv {
 
         func run() throws {
             let accounts = manual ? [try manualOptions.readAccount()] : try Importer.accounts(from: files.map(Add.read))
+            try Add.finish(accounts, dryRun: dryRun)
+        }
+
+        /// Names what would be added (`dryRun`), or adds: everything after reading the inputs, shared by
+        /// the parsed command and the fast path in `Main`.
+        static func finish(_ accounts: [Account], dryRun: Bool) throws {
             if dryRun {
                 for account in accounts { Console.note(account.displayName) }
                 return
