@@ -27,7 +27,8 @@ public struct Scanner: Sendable {
         case let .failure(reason): throw ScanError(file: file, reason: reason)
         }
         let quick = QRScanner(zbar, density: 2)
-        let thorough = QRScanner(zbar, density: 1)
+        // Made only when the quick pass finds nothing: each zbar scanner sets up its own QR decoder.
+        lazy var thorough = QRScanner(zbar, density: 1)
 
         // JPEG and SVG decode straight to a reduced copy (a phone photo's QR code is large); other formats
         // decode whole. The first pass reads every other line: half of zbar's time, and enough for codes
