@@ -160,8 +160,9 @@ struct BadInputTests {
     ]
 
     /// The bad line is the second of three; the first and third are good and must not be stored either.
-    @Test(arguments: BadInputTests.lines)
-    func badLine(line: String, cause: String) throws {
+    @Test(arguments: BadInputTests.lines.map { (MaskedURI($0.0), $0.1) })
+    func badLine(masked: MaskedURI, cause: String) throws {
+        let line = masked.text
         let s = try Session()
         let path = try s.file("in.txt", "\(P1)\n\(line)\n\(P2)\n")
         let result = try s.authv("add", path)

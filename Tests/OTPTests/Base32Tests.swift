@@ -9,12 +9,12 @@ struct Base32Tests {
     @Test(arguments: [
         "JBSWY3DPEHPK3PXP", "jbswy3dpehpk3pxp", "JBSW Y3DP EHPK 3PXP", "jbsw-y3dp-ehpk-3pxp",
         "JBSWY3DPEHPK3PXP======", "  JBSWY3DPEHPK3PXP  ", "JbSwY3dPeHpK3pXp",
-    ])
-    func accepted(text: String) throws {
-        #expect(try Base32.decode(text) == Base32Tests.hello)
+    ].map(MaskedSecret.init))
+    func accepted(masked: MaskedSecret) throws {
+        #expect(try Base32.decode(masked.text) == Base32Tests.hello)
     }
 
-    @Test(arguments: [
+    static let rejections: [(String, Base32Error)] = [
         ("JBSWY3DPEHPK3PX1", Base32Error.invalidCharacter("1", position: 16)),
         ("JBSWY3D0EHPK3PXP", .invalidCharacter("0", position: 8)),
         ("JBSW=Y3DPEHPK3PXP", .invalidCharacter("=", position: 5)),
@@ -27,9 +27,11 @@ struct Base32Tests {
         ("JBSWY3DPE", .invalidLength(9)),
         ("JBSWY3DPEHP", .invalidLength(11)),
         ("JBSWY3DPEHPK3P", .invalidLength(14)),
-    ])
-    func rejected(text: String, expected: Base32Error) {
-        #expect(throws: expected) { try Base32.decode(text) }
+    ]
+
+    @Test(arguments: Base32Tests.rejections.map { (MaskedSecret($0.0), $0.1) })
+    func rejected(masked: MaskedSecret, expected: Base32Error) {
+        #expect(throws: expected) { try Base32.decode(masked.text) }
     }
 
     @Test func errorsNameCharacterAndPosition() {

@@ -68,15 +68,17 @@ struct MigrationTests {
         #expect(MigrationError.missingParts(missing: [2], of: 3).description.contains("QR code 2 of 3 missing"))
     }
 
-    @Test(arguments: [
+    static let rejections: [(String, MigrationError)] = [
         ("otpauth-migration://offline", MigrationError.missingData),
         ("otpauth-migration://offline?data=", .missingData),
         ("otpauth-migration://offline?data=!!!!", .invalidBase64),
         ("otpauth-migration://offline?data=CjEKCkhlbGxvId6tvu8SGEV4YW1wbGU6YWxpY2VAZ29vZ2xlLmNvbRoHRXhh", .malformedPayload),
         ("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP", .notMigration),
-    ])
-    func rejected(uri: String, expected: MigrationError) {
-        #expect(throws: expected) { try Migration.decode(uri) }
+    ]
+
+    @Test(arguments: MigrationTests.rejections.map { (MaskedURI($0.0), $0.1) })
+    func rejected(masked: MaskedURI, expected: MigrationError) {
+        #expect(throws: expected) { try Migration.decode(masked.text) }
     }
 
     @Test func badEntriesNameTheirPosition() {

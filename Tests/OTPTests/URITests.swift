@@ -93,8 +93,9 @@ struct URITests {
         ("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&issuer=%E2%28", .error(.invalidParameter("issuer", reason: "bad percent-encoding"))),
     ]
 
-    @Test(arguments: URITests.rows)
-    func parse(uri: String, expected: Expected) throws {
+    @Test(arguments: URITests.rows.map { (MaskedURI($0.0), $0.1) })
+    func parse(masked: MaskedURI, expected: Expected) throws {
+        let uri = masked.text
         switch expected {
         case let .account(account):
             let parsed = try Account(uri: uri)
