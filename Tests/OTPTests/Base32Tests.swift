@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import OTP
 
 @Suite("Base32 as people paste it")

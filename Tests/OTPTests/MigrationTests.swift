@@ -1,5 +1,6 @@
 import AuthvCrypto
 import Testing
+import TestSupport
 @testable import OTP
 
 /// Protobuf written out by hand, byte by byte, independent of authv's writer.

@@ -1,5 +1,6 @@
 import AuthvCrypto
 import Testing
+import TestSupport
 @testable import OTP
 
 /// What a URI should parse to.
