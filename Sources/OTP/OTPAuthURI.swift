@@ -54,14 +54,6 @@ public enum OTPAuthURI {
         let query = pathAndQuery.count > 1 ? pathAndQuery[1] : ""
 
         let typeAndLabel = path.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
-        let typeName = typeAndLabel[0].lowercased()
-        var type: OTPType
-        switch typeName {
-        case "totp": type = .totp
-        case "hotp": type = .hotp
-        case "steam": type = .steam
-        default: throw .unknownType(String(typeAndLabel[0]))
-        }
         let (labelIssuer, accountName) = try splitLabel(typeAndLabel.count > 1 ? typeAndLabel[1] : "")
 
         var parameters: [String: String] = [:]
@@ -76,7 +68,22 @@ public enum OTPAuthURI {
             }
             parameters[key] = value
         }
+        return try account(typeName: String(typeAndLabel[0]), labelIssuer: labelIssuer, name: accountName,
+                           parameters: parameters)
+    }
 
+    /// Builds an account from the decoded parts of a URI, checking every parameter: the one place that
+    /// judges them, for otpauth URIs and for accounts typed in (`add --manual`). `parameters` has
+    /// lower-case names (secret, issuer, algorithm, digits, period, counter, encoder); others are ignored.
+    public static func account(typeName: String, labelIssuer: String, name accountName: String,
+                               parameters: [String: String]) throws(URIError) -> Account {
+        var type: OTPType
+        switch typeName.lowercased() {
+        case "totp": type = .totp
+        case "hotp": type = .hotp
+        case "steam": type = .steam
+        default: throw .unknownType(typeName)
+        }
         guard let secretText = parameters["secret"] else { throw .missingParameter("secret") }
         let secret: [UInt8]
         do { secret = try Base32.decode(secretText) } catch { throw .invalidSecret(error) }

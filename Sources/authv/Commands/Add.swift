@@ -111,16 +111,14 @@ struct ManualOptions: ParsableArguments {
         let issuer = try prompt("Issuer (the site, e.g. GitHub): ")
         let name = try prompt("Account (e.g. alice@example.com): ")
         let secret = try prompt("Secret key (not shown): ", echo: false)
-        var parameters = [("secret", secret), ("issuer", issuer)]
-        if let algorithm { parameters.append(("algorithm", algorithm)) }
-        if let digits { parameters.append(("digits", String(digits))) }
-        if let period { parameters.append(("period", String(period))) }
-        let type = (type ?? "totp").lowercased()
-        if type == "hotp" { parameters.append(("counter", String(counter ?? 0))) }
-        let query = parameters.map { "\($0.0)=\(ManualOptions.escape($0.1))" }.joined(separator: "&")
-        // A literal colon separates the names, so a colon inside either stays in its place.
-        let label = ManualOptions.escape(issuer) + ":" + ManualOptions.escape(name)
-        return try Account(uri: "otpauth://\(ManualOptions.escape(type))/\(label)?\(query)")
+        var parameters = ["secret": secret, "issuer": issuer]
+        if let algorithm { parameters["algorithm"] = algorithm }
+        if let digits { parameters["digits"] = String(digits) }
+        if let period { parameters["period"] = String(period) }
+        if let counter { parameters["counter"] = String(counter) }
+        let type = type ?? "totp"
+        if type.lowercased() == "hotp" && counter == nil { parameters["counter"] = "0" }
+        return try OTPAuthURI.account(typeName: type, labelIssuer: issuer, name: name, parameters: parameters)
     }
 
     private func prompt(_ question: String, echo: Bool = true) throws -> String {
@@ -130,18 +128,5 @@ struct ManualOptions: ParsableArguments {
             throw Failure("add --manual: standard input ended before all answers (issuer, account, secret) were given")
         }
         return line
-    }
-
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            if (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7a) {
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            } else {
-                let hex = Array("0123456789ABCDEF")
-                out += "%" + String(hex[Int(byte >> 4)]) + String(hex[Int(byte & 15)])
-            }
-        }
-        return out
     }
 }
