@@ -111,14 +111,6 @@ struct FixtureTests {
 
 @Suite("Grey images")
 struct GreyImageTests {
-    @Test func reduceAveragesBlocks() {
-        let image = GreyImage(width: 4, height: 2, pixels: [0, 255, 10, 20, 255, 0, 30, 40])
-        let half = image.reduced(toFit: 2)
-        #expect(half.width == 2 && half.height == 1)
-        #expect(half.pixels == [127, 25])
-        #expect(image.reduced(toFit: 4) == image)
-    }
-
     @Test func enlargeRepeatsPixels() {
         let image = GreyImage(width: 2, height: 1, pixels: [1, 2])
         let big = image.enlarged(by: 2)
