@@ -4,7 +4,8 @@ import Vault
 enum Completion {
     /// Display names, issuers and account names of the stored accounts that start with the typed prefix.
     @Sendable static func accountNames(_ words: [String], _ index: Int, _ prefix: String) -> [String] {
-        guard let store = try? KeyringStore(), let accounts = try? store.load().accounts else { return [] }
+        // The plain D-Bus read that list uses (every Tab press pays it), libsecret's when it cannot answer.
+        guard let accounts = PlainKeyringReader()?.load()?.accounts ?? (try? KeyringStore().load().accounts) else { return [] }
         var names: [String] = []
         for stored in accounts {
             for name in [stored.account.displayName, stored.account.issuer, stored.account.name] where !name.isEmpty {
