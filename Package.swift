@@ -12,15 +12,16 @@ let package = Package(
     targets: [
         // C libraries, each behind a module map; nothing else lives here.
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
-        // zbar's header only: Scan loads libzbar.so.0 when it first scans (see Sources/Scan/Zbar.swift).
+        // zbar's header; the library comes in through CZbarStatic (Debian's libzbar.a, see dbus_off.c).
         .systemLibrary(name: "CZbar", providers: [.apt(["libzbar-dev"])]),
+        .target(name: "CZbarStatic", linkerSettings: [.linkedLibrary(":libzbar.a"), .linkedLibrary("jpeg")]),
         .systemLibrary(name: "CLibsecret", pkgConfig: "libsecret-1", providers: [.apt(["libsecret-1-dev"])]),
         .systemLibrary(name: "CLinux"),
         .systemLibrary(name: "CGdkPixbuf", pkgConfig: "gdk-pixbuf-2.0", providers: [.apt(["libgdk-pixbuf-2.0-dev"])]),
 
         .target(name: "AuthvCrypto", dependencies: ["COpenSSL"]),
         .target(name: "OTP", dependencies: ["AuthvCrypto"]),
-        .target(name: "Scan", dependencies: ["CZbar", "CGdkPixbuf"]),
+        .target(name: "Scan", dependencies: ["CZbar", "CZbarStatic", "CGdkPixbuf"]),
         .target(name: "Vault", dependencies: ["OTP", "AuthvCrypto", "CLibsecret"]),
         .executableTarget(
             name: "authv",

@@ -1,4 +1,3 @@
-// libzbar's C API (QR decoding); imported by Scan alone, for its types and constants. The library itself
-// is not linked: Scan opens it with dlopen on the first scan, so that the commands that never scan
-// (code, list) do not pay for loading it and the X11, V4L and D-Bus libraries it pulls in.
+// libzbar's C API (QR decoding); imported by Scan alone. The library is linked statically from Debian's
+// libzbar.a by the CZbarStatic target (Sources/CZbarStatic/dbus_off.c says why).
 #include <zbar.h>
