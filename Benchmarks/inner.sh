@@ -28,6 +28,10 @@ peak() {  # peak memory in MiB of one run of COMMAND
     /usr/bin/time -f '%M' -o "$out/peak" "$@" >/dev/null 2>&1 || true
     python3 -c 'import sys; print("%.1f" % (int(open(sys.argv[1]).read().split()[-1]) / 1024))' "$out/peak"
 }
+peaks() {  # peaks AUTHV_ARGS [SECRET_TOOL_ARGS]: the memory cell for authv against secret-tool
+    # shellcheck disable=SC2086  # the arguments are words on purpose
+    echo "peak $(peak "$authv" $1) MiB (secret-tool $(peak secret-tool ${2:-search --all --unlock xdg:schema $schema}) MiB)"
+}
 ratio() { python3 -c 'import sys; print("%.2f" % (float(sys.argv[1]) / float(sys.argv[2])))' "$1" "$2"; }
 
 rows=()
@@ -50,9 +54,14 @@ SH
 chmod +x "$out/store100.sh"
 hyperfine -r 10 -w 1 --prepare "$prep_authv" --export-json "$out/add100.json" "$authv add $out/add.txt" >/dev/null 2>&1
 add100=$(median "$out/add100.json")
+bash -c "$prep_authv"
+padd100=$(peak "$authv" add "$out/add.txt")
 hyperfine -r 10 -w 1 --prepare "bash -c 'secret-tool clear xdg:schema bench.Store || true'" --export-json "$out/store100.json" "$out/store100.sh" >/dev/null 2>&1
 store100=$(median "$out/store100.json")
-row "\`authv add\` of 100 otpauth URIs (a text file)" "100 \`secret-tool store\` in a shell loop" "$add100" "$store100" "1.0x"
+secret-tool clear xdg:schema bench.Store || true
+pstore100=$(peak "$out/store100.sh")
+row "\`authv add\` of 100 otpauth URIs (a text file)" "100 \`secret-tool store\` in a shell loop" "$add100" "$store100" "1.0x" \
+    "peak $padd100 MiB (largest peer process $pstore100 MiB)"
 secret-tool clear xdg:schema $schema || true
 secret-tool clear xdg:schema bench.Store || true
 
@@ -61,7 +70,7 @@ make_uris 1 10 > "$out/u10.txt"
 "$authv" add "$out/u10.txt" 2>/dev/null
 list10=$(bench list10 "$authv" list)
 search10=$(bench search10 secret-tool search --all --unlock xdg:schema $schema)
-row "\`authv list\`, 10 accounts" "\`secret-tool search --all --unlock\`" "$list10" "$search10" "-"
+row "\`authv list\`, 10 accounts" "\`secret-tool search --all --unlock\`" "$list10" "$search10" "-" "$(peaks list)"
 
 make_uris 11 100 > "$out/u90.txt"
 "$authv" add "$out/u90.txt" 2>/dev/null
@@ -69,18 +78,20 @@ sed -n 42p "$out/u90.txt" | pass otp insert bench/site52 >/dev/null 2>&1 || sed 
 code100=$(bench code100 "$authv" code site52)
 lookup100=$(bench lookup100 secret-tool lookup xdg:schema $schema issuer site52)
 passotp=$(bench passotp pass otp code bench/site52)
-row "\`authv code QUERY\`, 100 accounts" "\`secret-tool lookup\` (one item)" "$code100" "$lookup100" "1.0x"
-row "\`authv code QUERY\`, 100 accounts" "\`pass otp code NAME\`" "$code100" "$passotp" "0.35x"
+row "\`authv code QUERY\`, 100 accounts" "\`secret-tool lookup\` (one item)" "$code100" "$lookup100" "1.0x" \
+    "$(peaks "code site52" "lookup xdg:schema $schema issuer site52")"
+row "\`authv code QUERY\`, 100 accounts" "\`pass otp code NAME\`" "$code100" "$passotp" "0.35x" \
+    "peak $(peak "$authv" code site52) MiB (pass otp $(peak pass otp code bench/site52) MiB)"
 list100=$(bench list100 "$authv" list)
 search100=$(bench search100 secret-tool search --all --unlock xdg:schema $schema)
-row "\`authv list\`, 100 accounts" "\`secret-tool search --all --unlock\`" "$list100" "$search100" "0.2x"
+row "\`authv list\`, 100 accounts" "\`secret-tool search --all --unlock\`" "$list100" "$search100" "0.2x" "$(peaks list)"
 
 make_uris 201 1100 > "$out/u900.txt"
 "$authv" add "$out/u900.txt" 2>/dev/null
 n=$("$authv" list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
 list1000=$(bench list1000 "$authv" list)
 search1000=$(bench search1000 secret-tool search --all --unlock xdg:schema $schema)
-row "\`authv list\`, $n accounts" "\`secret-tool search --all --unlock\`" "$list1000" "$search1000" "0.1x"
+row "\`authv list\`, $n accounts" "\`secret-tool search --all --unlock\`" "$list1000" "$search1000" "0.1x" "$(peaks list)"
 
 # --- images: authv add --dry-run against zbarimg on the same file ---
 qrencode -l M -s 7 -m 4 -o "$out/qr300.png" "otpauth://totp/Example:alice@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Example"
