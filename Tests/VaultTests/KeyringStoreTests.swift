@@ -5,10 +5,12 @@ import TestSupport
 @testable import Vault
 
 /// One private keyring for every in-process test: libsecret keeps one connection per process, and this
-/// points it at a throwaway daemon before the first use, so no test ever touches a real keyring.
+/// points it at a throwaway daemon before the first use, so no test ever touches a real keyring. A global
+/// is never deinitialised, so the daemons are stopped (and the folder removed) when the test process exits.
 let sharedKeyring: PrivateKeyring = {
     let keyring = try! PrivateKeyring()
     for (key, value) in keyring.environment where key != "PATH" { setenv(key, value, 1) }
+    atexit { sharedKeyring.stop() }
     return keyring
 }()
 
