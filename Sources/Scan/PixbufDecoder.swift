@@ -5,6 +5,7 @@ import Glibc
 
 /// What the decoder is asked for, and what it learns from the header; shared with the size callback.
 private final class SizeRequest {
+    let gdk: GdkPixbufAPI
     let maxSide: Int?
     let maxPixels: Int
     let format: ImageFormat
@@ -12,7 +13,8 @@ private final class SizeRequest {
     var height = 0
     var refused = false
 
-    init(maxSide: Int?, maxPixels: Int, format: ImageFormat) {
+    init(gdk: GdkPixbufAPI, maxSide: Int?, maxPixels: Int, format: ImageFormat) {
+        self.gdk = gdk
         self.maxSide = maxSide
         self.maxPixels = maxPixels
         self.format = format
@@ -45,19 +47,23 @@ private let sizePrepared: @convention(c) (UnsafeMutablePointer<GdkPixbufLoader>?
     guard let loader, let data else { return }
     let request = Unmanaged<SizeRequest>.fromOpaque(data).takeUnretainedValue()
     if let (w, h) = request.decide(width: Int(width), height: Int(height)) {
-        if w != Int(width) || h != Int(height) { gdk_pixbuf_loader_set_size(loader, Int32(w), Int32(h)) }
+        if w != Int(width) || h != Int(height) { request.gdk.loaderSetSize(loader, Int32(w), Int32(h)) }
     } else {
-        gdk_pixbuf_loader_set_size(loader, 0, 0)  // 0 by 0 makes the loader stop before it allocates
+        request.gdk.loaderSetSize(loader, 0, 0)  // 0 by 0 makes the loader stop before it allocates
     }
 }
 
 /// Owns a GdkPixbufLoader.
 private final class Loader {
+    let gdk: GdkPixbufAPI
     let pointer: UnsafeMutablePointer<GdkPixbufLoader>
-    init(_ pointer: UnsafeMutablePointer<GdkPixbufLoader>) { self.pointer = pointer }
+    init(_ gdk: GdkPixbufAPI, _ pointer: UnsafeMutablePointer<GdkPixbufLoader>) {
+        self.gdk = gdk
+        self.pointer = pointer
+    }
     deinit {
         // A loader must be closed before it is freed; closing twice is harmless.
-        gdk_pixbuf_loader_close(pointer, nil)
+        _ = gdk.loaderClose(pointer, nil)
         g_object_unref(pointer)
     }
 }
@@ -76,19 +82,24 @@ enum PixbufDecoder {
     static func decode(_ bytes: [UInt8], format: ImageFormat, file: String, maxSide: Int?,
                        maxPixels: Int) throws(ScanError) -> Decoded {
         if format == .png, !hasPNGEnd(bytes) { throw ScanError(file: file, reason: .truncated) }
+        let gdk: GdkPixbufAPI
+        switch GdkPixbufAPI.shared {
+        case let .success(api): gdk = api
+        case let .failure(missing): throw ScanError(file: file, reason: .unsupportedFormat(missing.message))
+        }
         var error: UnsafeMutablePointer<GError>? = nil
-        guard let raw = gdk_pixbuf_loader_new_with_type(format.loaderName, &error) else {
+        guard let raw = gdk.loaderNewWithType(format.loaderName, &error) else {
             g_clear_error(&error)
             throw ScanError(file: file, reason: .unsupportedFormat("\(format.displayName): no decoder installed"))
         }
-        let loader = Loader(raw)
+        let loader = Loader(gdk, raw)
         defer { withExtendedLifetime(loader) {} }
-        let request = SizeRequest(maxSide: maxSide, maxPixels: maxPixels, format: format)
+        let request = SizeRequest(gdk: gdk, maxSide: maxSide, maxPixels: maxPixels, format: format)
         let context = Unmanaged.passUnretained(request).toOpaque()
         g_signal_connect_data(raw, "size-prepared", unsafeBitCast(sizePrepared, to: GCallback.self), context, nil, GConnectFlags(0))
 
-        let wrote = bytes.withUnsafeBufferPointer { gdk_pixbuf_loader_write(raw, $0.baseAddress, UInt($0.count), &error) != 0 }
-        let closed = wrote && gdk_pixbuf_loader_close(raw, &error) != 0
+        let wrote = bytes.withUnsafeBufferPointer { gdk.loaderWrite(raw, $0.baseAddress, UInt($0.count), &error) != 0 }
+        let closed = wrote && gdk.loaderClose(raw, &error) != 0
         withExtendedLifetime(request) {}
         let message = error.map { String(cString: $0.pointee.message) } ?? ""
         g_clear_error(&error)
@@ -102,20 +113,20 @@ enum PixbufDecoder {
             throw ScanError(file: file, reason: request.width > 0 ? .truncated : .corrupt(message.isEmpty ? "no image header" : message))
         }
         if format == .jpeg, !hasJPEGEnd(bytes) { throw ScanError(file: file, reason: .truncated) }
-        guard let pixbuf = gdk_pixbuf_loader_get_pixbuf(raw) else {
+        guard let pixbuf = gdk.loaderGetPixbuf(raw) else {
             throw ScanError(file: file, reason: .corrupt("no image data"))
         }
-        return Decoded(image: grey(of: pixbuf), originalWidth: request.width, originalHeight: request.height)
+        return Decoded(image: grey(of: pixbuf, gdk), originalWidth: request.width, originalHeight: request.height)
     }
 
     /// Luma of each pixel, with transparent pixels composited over white.
-    static func grey(of pixbuf: OpaquePointer) -> GreyImage {
-        let width = Int(gdk_pixbuf_get_width(pixbuf))
-        let height = Int(gdk_pixbuf_get_height(pixbuf))
-        let channels = Int(gdk_pixbuf_get_n_channels(pixbuf))
-        let alpha = gdk_pixbuf_get_has_alpha(pixbuf) != 0
-        let stride = Int(gdk_pixbuf_get_rowstride(pixbuf))
-        let source = gdk_pixbuf_read_pixels(pixbuf)!
+    static func grey(of pixbuf: OpaquePointer, _ gdk: GdkPixbufAPI) -> GreyImage {
+        let width = Int(gdk.width(pixbuf))
+        let height = Int(gdk.height(pixbuf))
+        let channels = Int(gdk.channels(pixbuf))
+        let alpha = gdk.hasAlpha(pixbuf) != 0
+        let stride = Int(gdk.rowstride(pixbuf))
+        let source = gdk.readPixels(pixbuf)!
         var out = [UInt8](repeating: 255, count: width * height)
         out.withUnsafeMutableBufferPointer { dst in
             for y in 0..<height {

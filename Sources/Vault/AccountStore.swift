@@ -34,6 +34,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case failed(operation: String, message: String)
     /// Another authv holds the lock too long, or the lock file cannot be used.
     case lockUnavailable(String)
+    /// libsecret, which authv opens when it first writes to the keyring, is not installed.
+    case libraryMissing(String)
 
     public var description: String {
         switch self {
@@ -45,6 +47,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             return "keyring: \(operation) failed: \(message)"
         case let .lockUnavailable(detail):
             return "cannot take authv's lock: \(detail)"
+        case let .libraryMissing(detail):
+            return "\(detail): install libsecret (Debian: libsecret-1-0)"
         }
     }
 }

@@ -14,6 +14,7 @@ public final class KeyringStore: AccountStore {
     /// The schema of the items that hold an account's recovery codes.
     public static let recoverySchemaName = "io.github.authv.RecoveryCodes"
 
+    private let secret: Libsecret
     private let service: UnsafeMutablePointer<SecretService>
     private let schema: UnsafeMutablePointer<SecretSchema>
     private let recoverySchema: UnsafeMutablePointer<SecretSchema>
@@ -23,22 +24,26 @@ public final class KeyringStore: AccountStore {
         guard getenv("DBUS_SESSION_BUS_ADDRESS") != nil || getenv("XDG_RUNTIME_DIR") != nil else {
             throw .noService("no D-Bus session bus")
         }
+        switch Libsecret.shared {
+        case let .success(library): secret = library
+        case let .failure(missing): throw .libraryMissing(missing.message)
+        }
         var error: UnsafeMutablePointer<GError>? = nil
-        guard let service = secret_service_get_sync(SECRET_SERVICE_OPEN_SESSION, nil, &error) else {
+        guard let service = secret.serviceGetSync(SECRET_SERVICE_OPEN_SESSION, nil, &error) else {
             throw .noService(KeyringStore.take(&error))
         }
         self.service = service
         let names = KeyringStore.table(["uuid": "", "issuer": "", "account": ""], values: false)
-        schema = secret_schema_newv(KeyringStore.schemaName, SECRET_SCHEMA_NONE, names)
+        schema = secret.schemaNewv(KeyringStore.schemaName, SECRET_SCHEMA_NONE, names)
         g_hash_table_unref(names)
         let recoveryNames = KeyringStore.table(["account-id": ""], values: false)
-        recoverySchema = secret_schema_newv(KeyringStore.recoverySchemaName, SECRET_SCHEMA_NONE, recoveryNames)
+        recoverySchema = secret.schemaNewv(KeyringStore.recoverySchemaName, SECRET_SCHEMA_NONE, recoveryNames)
         g_hash_table_unref(recoveryNames)
     }
 
     deinit {
-        secret_schema_unref(recoverySchema)
-        secret_schema_unref(schema)
+        secret.schemaUnref(recoverySchema)
+        secret.schemaUnref(schema)
         g_object_unref(service)
     }
 
@@ -68,7 +73,7 @@ public final class KeyringStore: AccountStore {
     private func secrets(_ paths: [String]) throws(StoreError) -> [(path: String, text: String)] {
         guard !paths.isEmpty else { return [] }
         var error: UnsafeMutablePointer<GError>? = nil
-        let secrets = withCStrings(paths) { secret_service_get_secrets_for_dbus_paths_sync(service, $0, nil, &error) }
+        let secrets = withCStrings(paths) { secret.serviceGetSecretsForDbusPathsSync(service, $0, nil, &error) }
         guard let secrets else { throw classify("reading secrets", KeyringStore.take(&error)) }
         defer { g_hash_table_unref(secrets) }
         var out: [(path: String, text: String)] = []
@@ -79,7 +84,7 @@ public final class KeyringStore: AccountStore {
         while g_hash_table_iter_next(&iterator, &key, &value) != 0 {
             guard let key, let value else { continue }
             var length: gsize = 0
-            let bytes = secret_value_get(OpaquePointer(value), &length)
+            let bytes = secret.valueGet(OpaquePointer(value), &length)
             let text = bytes.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: Int(length)), as: UTF8.self) } ?? ""
             out.append((String(cString: key.assumingMemoryBound(to: CChar.self)), text))
         }
@@ -121,7 +126,7 @@ public final class KeyringStore: AccountStore {
         var unlocked: UnsafeMutablePointer<UnsafeMutablePointer<gchar>?>? = nil
         var locked: UnsafeMutablePointer<UnsafeMutablePointer<gchar>?>? = nil
         var error: UnsafeMutablePointer<GError>? = nil
-        guard secret_service_search_for_dbus_paths_sync(service, recovery ? recoverySchema : schema, table, nil,
+        guard secret.serviceSearchForDbusPathsSync(service, recovery ? recoverySchema : schema, table, nil,
                                                         &unlocked, &locked, &error) != 0 else {
             throw classify("searching", KeyringStore.take(&error))
         }
@@ -131,7 +136,7 @@ public final class KeyringStore: AccountStore {
         g_strfreev(locked)
         if !lockedPaths.isEmpty {
             var opened: UnsafeMutablePointer<UnsafeMutablePointer<gchar>?>? = nil
-            let count = withCStrings(lockedPaths) { secret_service_unlock_dbus_paths_sync(service, $0, nil, &opened, &error) }
+            let count = withCStrings(lockedPaths) { secret.serviceUnlockDbusPathsSync(service, $0, nil, &opened, &error) }
             let openedPaths = KeyringStore.strings(opened)
             g_strfreev(opened)
             if count < 0 || error != nil { _ = KeyringStore.take(&error); throw .locked }
@@ -174,10 +179,10 @@ public final class KeyringStore: AccountStore {
                            operation: String) throws(StoreError) {
         let table = KeyringStore.table(attributes)
         defer { g_hash_table_unref(table) }
-        let value = secret_value_new(text, -1, "text/plain")
-        defer { secret_value_unref(UnsafeMutableRawPointer(value)) }
+        let value = secret.valueNew(text, -1, "text/plain")
+        defer { secret.valueUnref(UnsafeMutableRawPointer(value)) }
         var error: UnsafeMutablePointer<GError>? = nil
-        let ok = secret_service_store_sync(service, recovery ? recoverySchema : schema, table, SECRET_COLLECTION_DEFAULT,
+        let ok = secret.serviceStoreSync(service, recovery ? recoverySchema : schema, table, SECRET_COLLECTION_DEFAULT,
                                            label, value, nil, &error) != 0
         guard ok else { throw classify(operation, KeyringStore.take(&error)) }
     }
@@ -187,7 +192,7 @@ public final class KeyringStore: AccountStore {
         let table = KeyringStore.table(attributes)
         defer { g_hash_table_unref(table) }
         var error: UnsafeMutablePointer<GError>? = nil
-        guard secret_service_clear_sync(service, recovery ? recoverySchema : schema, table, nil, &error) != 0 || error == nil else {
+        guard secret.serviceClearSync(service, recovery ? recoverySchema : schema, table, nil, &error) != 0 || error == nil else {
             throw classify("removing", KeyringStore.take(&error))
         }
     }
@@ -218,32 +223,32 @@ public final class KeyringStore: AccountStore {
 
     public func update(_ stored: StoredAccount, to account: Account) throws(StoreError) {
         var error: UnsafeMutablePointer<GError>? = nil
-        guard let item = secret_item_new_for_dbus_path_sync(service, stored.handle, SECRET_ITEM_NONE, nil, &error) else {
+        guard let item = secret.itemNewForDbusPathSync(service, stored.handle, SECRET_ITEM_NONE, nil, &error) else {
             throw classify("opening \(stored.account.displayName)", KeyringStore.take(&error))
         }
         defer { g_object_unref(item) }
-        let value = secret_value_new(account.uri, -1, "text/plain")
-        defer { secret_value_unref(UnsafeMutableRawPointer(value)) }
+        let value = secret.valueNew(account.uri, -1, "text/plain")
+        defer { secret.valueUnref(UnsafeMutableRawPointer(value)) }
         // The secret first: it is what matters (an HOTP counter); names follow.
-        guard secret_item_set_secret_sync(item, value, nil, &error) != 0 else {
+        guard secret.itemSetSecretSync(item, value, nil, &error) != 0 else {
             throw classify("updating \(stored.account.displayName)", KeyringStore.take(&error))
         }
         guard account.issuer != stored.account.issuer || account.name != stored.account.name else { return }
-        let current = secret_item_get_attributes(item)
+        let current = secret.itemGetAttributes(item)
         defer { if let current { g_hash_table_unref(current) } }
         let uuid = current.flatMap { g_hash_table_lookup($0, "uuid") }.map { String(cString: $0.assumingMemoryBound(to: CChar.self)) }
             ?? KeyringStore.newUUID()
         let attributes = KeyringStore.table(KeyringStore.attributes(of: account, uuid: uuid))
         defer { g_hash_table_unref(attributes) }
-        guard secret_item_set_attributes_sync(item, schema, attributes, nil, &error) != 0,
-              secret_item_set_label_sync(item, KeyringStore.label(account), nil, &error) != 0 else {
+        guard secret.itemSetAttributesSync(item, schema, attributes, nil, &error) != 0,
+              secret.itemSetLabelSync(item, KeyringStore.label(account), nil, &error) != 0 else {
             throw classify("renaming \(stored.account.displayName)", KeyringStore.take(&error))
         }
     }
 
     public func remove(_ stored: StoredAccount) throws(StoreError) {
         var error: UnsafeMutablePointer<GError>? = nil
-        guard secret_service_delete_item_dbus_path_sync(service, stored.handle, nil, &error) != 0 else {
+        guard secret.serviceDeleteItemDbusPathSync(service, stored.handle, nil, &error) != 0 else {
             throw classify("removing \(stored.account.displayName)", KeyringStore.take(&error))
         }
     }

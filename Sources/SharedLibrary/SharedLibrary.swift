@@ -1,0 +1,32 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A C library that authv opens with dlopen when a command first needs it, instead of having the dynamic
+/// loader map it (and everything it pulls in) at every start. libsecret and gdk-pixbuf are opened this
+/// way: `code` and `list` read the keyring over GIO alone, and `add --dry-run` never touches libsecret.
+public struct SharedLibrary: @unchecked Sendable {
+    /// Why a library or one of its functions could not be had.
+    public struct Missing: Error, Equatable, Sendable {
+        public let message: String
+    }
+
+    public let name: String
+    private let handle: UnsafeMutableRawPointer
+
+    /// Opens the library with the soname `name` (for example `libsecret-1.so.0`).
+    public init(_ name: String) throws(Missing) {
+        guard let handle = dlopen(name, RTLD_NOW | RTLD_LOCAL) else {
+            throw Missing(message: "\(name) cannot be loaded (\(dlerror().map { String(cString: $0) } ?? "not found"))")
+        }
+        self.name = name
+        self.handle = handle
+    }
+
+    /// The library's function `symbol`, typed as the C function type `T`; the caller states the type
+    /// from the library's header, which it imports for its types and constants.
+    public func function<T>(_ symbol: String, as _: T.Type = T.self) throws(Missing) -> T {
+        guard let address = dlsym(handle, symbol) else { throw Missing(message: "\(name) lacks \(symbol)") }
+        return unsafeBitCast(address, to: T.self)
+    }
+}
