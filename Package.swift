@@ -16,7 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        // C libraries, each behind a module map; nothing else lives here.
+        // C libraries, each behind a module map (and zbar's static archive with what it needs).
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // zbar's header; the library comes in through CZbarStatic (Debian's libzbar.a, see dbus_off.c).
         .systemLibrary(name: "CZbar", providers: [.apt(["libzbar-dev"])]),
@@ -28,8 +28,8 @@ let package = Package(
         .systemLibrary(name: "CLibsecret", providers: [.apt(["libsecret-1-dev"])]),
         .systemLibrary(name: "CLinux"),
         .systemLibrary(name: "CGdkPixbuf", providers: [.apt(["libgdk-pixbuf-2.0-dev"])]),
-        .target(name: "SharedLibrary"),
 
+        .target(name: "SharedLibrary"),
         .target(name: "AuthvCrypto", dependencies: ["COpenSSL"]),
         .target(name: "OTP", dependencies: ["AuthvCrypto"]),
         .target(name: "Scan", dependencies: ["CZbar", "CZbarStatic", "CGLib", "CGdkPixbuf", "SharedLibrary"],
