@@ -126,13 +126,20 @@ struct DailyUseTests {
         #expect(!left.stdout.contains("secret ="), "the recovery codes went with the account")
     }
 
-    @Test func completionOffersAccountNames() throws {
+    /// A session holding three-codes.png's accounts, and an environment where `authv` is on the PATH
+    /// (completion scripts call it by name).
+    private func completionSession() throws -> (Session, [String: String]) {
         let s = try Session()
         #expect(try s.authv("add", fixtures + "qr/three-codes.png").status == 0)
         let bin = try temporaryFolder()
         try FileManager.default.createSymbolicLink(atPath: bin + "/authv", withDestinationPath: authvBinary)
         var env = s.keyring.environment
         env["PATH"] = bin + ":" + (env["PATH"] ?? "/usr/bin:/bin")
+        return (s, env)
+    }
+
+    @Test func completionOffersAccountNames() throws {
+        let (s, env) = try completionSession()
         let script = """
             source <(authv --generate-completion-script bash)
             COMP_WORDS=(authv code Gi); COMP_CWORD=2; COMP_LINE="authv code Gi"; COMP_POINT=${#COMP_LINE}
@@ -144,10 +151,28 @@ struct DailyUseTests {
         let offered = result.stdout.split(separator: "\n").map(String.init)
         #expect(offered.contains("GitHub (bob)") && offered.contains("GitHub"), "\(result.stdout) \(result.stderr)")
         #expect(offered.contains("remove") && offered.contains("rename") && offered.contains("recovery"))
-        for shell in ["zsh", "fish"] {
-            let generated = try run(authvBinary, ["--generate-completion-script", shell])
-            #expect(generated.status == 0 && generated.stdout.contains("---completion"))
-        }
+        withExtendedLifetime(s) {}  // its keyring answers until the end
+    }
+
+    /// zsh and fish complete only in an interactive shell (fish's `complete -C` cannot run the generated
+    /// script's `commandline` calls without one), so: the shell in a terminal, a QUERY typed, Tab.
+    @Test(arguments: [
+        ("zsh -f", "autoload -Uz compinit && compinit -u && source <(authv --generate-completion-script zsh)"),
+        ("fish --no-config", "authv --generate-completion-script fish | source"),
+    ])
+    func completionInAnInteractiveShell(shell: String, setUp: String) throws {
+        let (s, env) = try completionSession()
+        let t = try TerminalSession(shell, environment: env, folder: s.folder)
+        t.send(setUp, "Enter")
+        t.send("echo set-up\\ done", "Enter")
+        #expect(t.waitFor("set-up done").0, "\(t.screen())")
+        // zsh's first Tab completes the common prefix and its second lists; fish lists at once.
+        t.send("authv code Gi", "Tab")
+        t.send("Tab")
+        let (listed, screen) = t.waitFor("GitHub (bob)")
+        #expect(listed, "\(shell): \(screen)")
+        #expect(!screen.contains("Example"), "only the accounts that match: \(screen)")
+        withExtendedLifetime(s) {}  // its keyring answers until the end
     }
 
     @Test func recoveryCodesFromTextAndPDF() throws {
