@@ -1,11 +1,13 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// Where Debian's -dev package puts a library's headers (what `pkg-config --cflags` names), for a C
-/// module that is imported for its header only: a pkgConfig entry would also link the library.
-func headerPaths(_ folder: String) -> [SwiftSetting] {
-    [.unsafeFlags(["-Xcc", "-I/usr/include/\(folder)"])]
-}
+/// Where Debian's -dev packages put the headers of libsecret and gdk-pixbuf (what `pkg-config --cflags`
+/// names). Their modules are header-only (authv opens the libraries with dlopen), since a pkgConfig entry
+/// would also link them. Every target that imports Scan or Vault, directly or not, gets these paths: the
+/// compiler may have to load those C modules again when it loads Scan's or Vault's Swift module.
+let dlopenedHeaders: [SwiftSetting] = [
+    .unsafeFlags(["-Xcc", "-I/usr/include/libsecret-1", "-Xcc", "-I/usr/include/gdk-pixbuf-2.0"]),
+]
 
 let package = Package(
     name: "authv",
@@ -21,11 +23,12 @@ let package = Package(
         // zbar's header; the library comes in through CZbarStatic (Debian's libzbar.a, see dbus_off.c).
         .systemLibrary(name: "CZbar", providers: [.apt(["libzbar-dev"])]),
         .target(name: "CZbarStatic", linkerSettings: [.linkedLibrary(":libzbar.a"), .linkedLibrary("jpeg")]),
-        .systemLibrary(name: "CGLib", pkgConfig: "gio-2.0", providers: [.apt(["libglib2.0-dev"])]),
-        // libsecret and gdk-pixbuf: headers only. authv opens them with dlopen when a command first needs
-        // them (Sources/SharedLibrary), so that code and list do not load them and what they pull in at
-        // start-up; their include folders are given to the targets that import them (headerPaths below).
+        .systemLibrary(name: "CGLib", pkgConfig: "gobject-2.0", providers: [.apt(["libglib2.0-dev"])]),
+        // libsecret, gdk-pixbuf and sd-bus (libsystemd): headers only. authv opens each with dlopen when a
+        // command first needs it (Sources/SharedLibrary), so that no command loads at start-up what it
+        // does not use; the include folders of the first two are given by dlopenedHeaders (above).
         .systemLibrary(name: "CLibsecret", providers: [.apt(["libsecret-1-dev"])]),
+        .systemLibrary(name: "CSystemd", providers: [.apt(["libsystemd-dev"])]),
         .systemLibrary(name: "CLinux"),
         .systemLibrary(name: "CGdkPixbuf", providers: [.apt(["libgdk-pixbuf-2.0-dev"])]),
 
@@ -33,22 +36,24 @@ let package = Package(
         .target(name: "AuthvCrypto", dependencies: ["COpenSSL"]),
         .target(name: "OTP", dependencies: ["AuthvCrypto"]),
         .target(name: "Scan", dependencies: ["CZbar", "CZbarStatic", "CGLib", "CGdkPixbuf", "SharedLibrary"],
-                swiftSettings: headerPaths("gdk-pixbuf-2.0")),
-        .target(name: "Vault", dependencies: ["OTP", "AuthvCrypto", "CGLib", "CLibsecret", "SharedLibrary"],
-                swiftSettings: headerPaths("libsecret-1")),
+                swiftSettings: dlopenedHeaders),
+        .target(name: "Vault", dependencies: ["OTP", "AuthvCrypto", "CGLib", "CLibsecret", "CSystemd", "SharedLibrary"],
+                swiftSettings: dlopenedHeaders),
         .executableTarget(
             name: "authv",
             dependencies: [
                 "OTP", "Scan", "Vault", "CLinux",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            swiftSettings: dlopenedHeaders
         ),
 
         // Helpers the test targets share: running programs, a private keyring.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "OTPTests", dependencies: ["OTP", "AuthvCrypto", "TestSupport"]),
-        .testTarget(name: "ScanTests", dependencies: ["Scan", "TestSupport"]),
-        .testTarget(name: "VaultTests", dependencies: ["Vault", "OTP", "SharedLibrary", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["OTP", "Vault", "TestSupport"]),
+        .testTarget(name: "ScanTests", dependencies: ["Scan", "TestSupport"], swiftSettings: dlopenedHeaders),
+        .testTarget(name: "VaultTests", dependencies: ["Vault", "OTP", "SharedLibrary", "TestSupport"],
+                    swiftSettings: dlopenedHeaders),
+        .testTarget(name: "CLITests", dependencies: ["OTP", "Vault", "TestSupport"], swiftSettings: dlopenedHeaders),
     ]
 )

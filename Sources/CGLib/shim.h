@@ -1,3 +1,4 @@
-// GLib, GObject and GIO, linked into authv: GDBus reads the keyring for list and code. This target also
-// gives CLibsecret and CGdkPixbuf (headers only, opened with dlopen) the GLib include paths.
-#include <gio/gio.h>
+// GLib and GObject, linked into authv: KeyringStore and PixbufDecoder call them around libsecret and
+// gdk-pixbuf (which bring GIO with them when they are opened). This target also gives CLibsecret and
+// CGdkPixbuf (headers only) the GLib include paths.
+#include <glib-object.h>

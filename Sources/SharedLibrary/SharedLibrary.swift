@@ -3,8 +3,10 @@ import Glibc
 #endif
 
 /// A C library that authv opens with dlopen when a command first needs it, instead of having the dynamic
-/// loader map it (and everything it pulls in) at every start. libsecret and gdk-pixbuf are opened this
-/// way: `code` and `list` read the keyring over GIO alone, and `add --dry-run` never touches libsecret.
+/// loader map it (and everything it pulls in) at every start. libsecret, gdk-pixbuf and libsystemd's
+/// sd-bus are opened this way: `code` and `list` read the keyring with sd-bus alone, `add` of a text file
+/// needs libsecret alone, and `add --dry-run` of an image needs gdk-pixbuf alone. Lazy binding, as the
+/// dynamic loader does for linked libraries: the functions authv calls are looked up here by name.
 public struct SharedLibrary: @unchecked Sendable {
     /// Why a library or one of its functions could not be had.
     public struct Missing: Error, Equatable, Sendable {
@@ -16,7 +18,7 @@ public struct SharedLibrary: @unchecked Sendable {
 
     /// Opens the library with the soname `name` (for example `libsecret-1.so.0`).
     public init(_ name: String) throws(Missing) {
-        guard let handle = dlopen(name, RTLD_NOW | RTLD_LOCAL) else {
+        guard let handle = dlopen(name, RTLD_LAZY | RTLD_LOCAL) else {
             throw Missing(message: "\(name) cannot be loaded (\(dlerror().map { String(cString: $0) } ?? "not found"))")
         }
         self.name = name
