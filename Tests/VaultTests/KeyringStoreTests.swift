@@ -98,6 +98,31 @@ struct KeyringStoreTests {
         #expect(loaded.unreadable.count == 1)
         try run("secret-tool", ["clear", "xdg:schema", KeyringStore.schemaName, "uuid", "x"], environment: sharedKeyring.environment, replaceEnvironment: true)
     }
+
+    /// list and code read through PlainKeyringReader (sd-bus, plain session) and fall back to libsecret
+    /// when it returns nil, so the commands' own tests would pass with a reader that never works. Here
+    /// it must answer, and with exactly what libsecret's path reads.
+    @Test func plainReaderReadsWhatLibsecretReads() throws {
+        let store = try freshStore()
+        var unusual = Account(issuer: "Ünïcode & Co: 東京", name: "a b%c@example.com", secret: [0, 255, 1, 254])
+        unusual.digits = 8
+        try store.add([sample(1), sample(2, type: .hotp), sample(3, type: .steam), unusual] + (10..<60).map { sample($0) })
+        guard let reader = PlainKeyringReader() else {
+            Issue.record("the plain reader did not connect to the private keyring")
+            return
+        }
+        let viaLibsecret = try store.load()
+        let viaPlain = try #require(reader.load())
+        #expect(viaPlain.accounts.count == 54)
+        #expect(viaPlain.accounts.map(\.account) == viaLibsecret.accounts.map(\.account))
+        #expect(viaPlain.accounts.map(\.handle) == viaLibsecret.accounts.map(\.handle))
+        for query in ["site 2", "USER3", "Ünïcode & Co: 東京 (a b%c@example.com)", "nobody"] {
+            let plain = try #require(reader.exactMatches(for: query), "\(query)")
+            let libsecret = try #require(try store.exactMatches(for: query), "\(query)")
+            #expect(plain.map(\.account) == libsecret.map(\.account), "\(query)")
+            #expect(plain.count == (query == "nobody" ? 0 : 1), "\(query)")
+        }
+    }
 }
 
 @Suite("Query selection")
