@@ -4,8 +4,9 @@ import Vault
 enum Completion {
     /// Display names, issuers and account names of the stored accounts that start with the typed prefix.
     @Sendable static func accountNames(_ words: [String], _ index: Int, _ prefix: String) -> [String] {
-        // The plain D-Bus read that list uses (every Tab press pays it), libsecret's when it cannot answer.
-        guard let accounts = PlainKeyringReader()?.load()?.accounts ?? (try? KeyringStore().load().accounts) else { return [] }
+        // The read that list makes (every Tab press pays it), without its warnings: they would land in the
+        // middle of the command line being completed.
+        guard let accounts = try? Keyring.contents().accounts else { return [] }
         var names: [String] = []
         for stored in accounts {
             for name in [stored.account.displayName, stored.account.issuer, stored.account.name] where !name.isEmpty {

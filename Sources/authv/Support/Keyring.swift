@@ -10,11 +10,16 @@ enum Keyring {
         warn(try store.load())
     }
 
-    /// Every account, read over the plain D-Bus path when it can answer, else through libsecret
-    /// (which unlocks, prompts and reports a missing keyring).
+    /// What the store holds, read over the plain D-Bus path when it can answer, else through libsecret
+    /// (which unlocks, prompts and reports a missing keyring). Nothing is printed.
+    static func contents() throws -> StoreContents {
+        if let contents = PlainKeyringReader()?.load() { return contents }
+        return try open().load()
+    }
+
+    /// Every account, as `contents()` reads them, warning about items that hold none.
     static func loadForReading() throws -> [StoredAccount] {
-        if let reader = PlainKeyringReader(), let contents = reader.load() { return warn(contents) }
-        return try load(open())
+        warn(try contents())
     }
 
     /// The accounts a QUERY may select: its exact matches when it has any (found by attribute, reading
