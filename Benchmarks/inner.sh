@@ -28,9 +28,8 @@ peak() {  # peak memory in MiB of one run of COMMAND
     /usr/bin/time -f '%M' -o "$out/peak" "$@" >/dev/null 2>&1 || true
     python3 -c 'import sys; print("%.1f" % (int(open(sys.argv[1]).read().split()[-1]) / 1024))' "$out/peak"
 }
-peaks() {  # peaks AUTHV_ARGS [SECRET_TOOL_ARGS]: the memory cell for authv against secret-tool
-    # shellcheck disable=SC2086  # the arguments are words on purpose
-    echo "peak $(peak "$authv" $1) MiB (secret-tool $(peak secret-tool ${2:-search --all --unlock xdg:schema $schema}) MiB)"
+peaks_list() {  # the memory cell for authv list against secret-tool search
+    echo "peak $(peak "$authv" list) MiB (secret-tool $(peak secret-tool search --all --unlock xdg:schema $schema) MiB)"
 }
 ratio() { python3 -c 'import sys; print("%.2f" % (float(sys.argv[1]) / float(sys.argv[2])))' "$1" "$2"; }
 
@@ -70,7 +69,7 @@ make_uris 1 10 > "$out/u10.txt"
 "$authv" add "$out/u10.txt" 2>/dev/null
 list10=$(bench list10 "$authv" list)
 search10=$(bench search10 secret-tool search --all --unlock xdg:schema $schema)
-row "\`authv list\`, 10 accounts" "\`secret-tool search --all --unlock\`" "$list10" "$search10" "-" "$(peaks list)"
+row "\`authv list\`, 10 accounts" "\`secret-tool search --all --unlock\`" "$list10" "$search10" "-" "$(peaks_list)"
 
 make_uris 11 100 > "$out/u90.txt"
 "$authv" add "$out/u90.txt" 2>/dev/null
@@ -78,20 +77,21 @@ sed -n 42p "$out/u90.txt" | pass otp insert bench/site52 >/dev/null 2>&1 || sed 
 code100=$(bench code100 "$authv" code site52)
 lookup100=$(bench lookup100 secret-tool lookup xdg:schema $schema issuer site52)
 passotp=$(bench passotp pass otp code bench/site52)
+pcode=$(peak "$authv" code site52)
 row "\`authv code QUERY\`, 100 accounts" "\`secret-tool lookup\` (one item)" "$code100" "$lookup100" "1.0x" \
-    "$(peaks "code site52" "lookup xdg:schema $schema issuer site52")"
+    "peak $pcode MiB (secret-tool $(peak secret-tool lookup xdg:schema $schema issuer site52) MiB)"
 row "\`authv code QUERY\`, 100 accounts" "\`pass otp code NAME\`" "$code100" "$passotp" "0.35x" \
-    "peak $(peak "$authv" code site52) MiB (pass otp $(peak pass otp code bench/site52) MiB)"
+    "peak $pcode MiB (pass otp $(peak pass otp code bench/site52) MiB)"
 list100=$(bench list100 "$authv" list)
 search100=$(bench search100 secret-tool search --all --unlock xdg:schema $schema)
-row "\`authv list\`, 100 accounts" "\`secret-tool search --all --unlock\`" "$list100" "$search100" "0.2x" "$(peaks list)"
+row "\`authv list\`, 100 accounts" "\`secret-tool search --all --unlock\`" "$list100" "$search100" "0.2x" "$(peaks_list)"
 
 make_uris 201 1100 > "$out/u900.txt"
 "$authv" add "$out/u900.txt" 2>/dev/null
 n=$("$authv" list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
 list1000=$(bench list1000 "$authv" list)
 search1000=$(bench search1000 secret-tool search --all --unlock xdg:schema $schema)
-row "\`authv list\`, $n accounts" "\`secret-tool search --all --unlock\`" "$list1000" "$search1000" "0.1x" "$(peaks list)"
+row "\`authv list\`, $n accounts" "\`secret-tool search --all --unlock\`" "$list1000" "$search1000" "0.1x" "$(peaks_list)"
 
 # --- images: authv add --dry-run against zbarimg on the same file ---
 qrencode -l M -s 7 -m 4 -o "$out/qr300.png" "otpauth://totp/Example:alice@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Example"
