@@ -53,7 +53,7 @@ extension Authv {
                 return
             }
             let store = try Keyring.open()
-            let lock = try StoreLock()
+            let lock = try Keyring.lock()
             defer { withExtendedLifetime(lock) {} }
             let existing = try Keyring.load(store)
             var new: [Account] = []

@@ -90,7 +90,7 @@ struct CodeRequest {
         if selected.account.type == .hotp {
             // Read again under the lock: another authv may have moved the counter meanwhile.
             let store = try Keyring.open()
-            let lock = try StoreLock()
+            let lock = try Keyring.lock()
             defer { withExtendedLifetime(lock) {} }
             guard let current = try store.read(handle: selected.handle) else {
                 throw Failure("\(selected.account.displayName) was removed meanwhile")

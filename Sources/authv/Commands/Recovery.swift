@@ -49,7 +49,7 @@ extension Authv {
             let found = RecoveryCodes.parse(text)
             guard !found.isEmpty else { throw Failure("\(file == "-" ? "standard input" : file): no recovery codes found") }
             let store = try Keyring.open()
-            let lock = try StoreLock()
+            let lock = try Keyring.lock()
             defer { withExtendedLifetime(lock) {} }
             let selected = try AccountQuery.one(query, from: try Keyring.load(store))
             let earlier = try store.recoveryCodes(for: selected)
@@ -100,7 +100,7 @@ extension Authv {
 
         func run() throws {
             let store = try Keyring.open()
-            let lock = try StoreLock()
+            let lock = try Keyring.lock()
             defer { withExtendedLifetime(lock) {} }
             var (selected, codes) = try Recovery.select(query, in: store)
             guard let next = codes.codes.firstIndex(where: { !$0.used }) else {

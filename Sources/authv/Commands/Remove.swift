@@ -24,7 +24,7 @@ extension Authv {
 
         func run() throws {
             let store = try Keyring.open()
-            let lock = try StoreLock()
+            let lock = try Keyring.lock()
             defer { withExtendedLifetime(lock) {} }
             let selected = try AccountQuery.one(query, from: try Keyring.load(store))
             let name = selected.account.displayName

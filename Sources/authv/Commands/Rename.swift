@@ -28,7 +28,7 @@ extension Authv {
 
         func run() throws {
             let store = try Keyring.open()
-            let lock = try StoreLock()
+            let lock = try Keyring.lock()
             defer { withExtendedLifetime(lock) {} }
             let all = try Keyring.load(store)
             let selected = try AccountQuery.one(query, from: all)
