@@ -53,10 +53,15 @@ public final class StoreLock {
         return defaultWait
     }
 
+    /// What a lock that has waited `quietWait` seconds calls, once, with the process that holds it; the
+    /// executable sets it (at start-up) to say so on standard error. Library code prints nothing.
+    nonisolated(unsafe) public static var waitingNotice: (Holder) -> Void = { _ in }
+
     /// Waits (up to `timeout` seconds) for the lock. When it has waited `quietWait` seconds, calls
-    /// `waiting` once with the process that holds it.
+    /// `waiting` (by default `waitingNotice`) once with the process that holds it.
     public init(path: String? = nil, timeout: Double = StoreLock.waitLimit,
-                waiting: (Holder) -> Void = { _ in }) throws(StoreError) {
+                waiting: ((Holder) -> Void)? = nil) throws(StoreError) {
+        let waiting = waiting ?? StoreLock.waitingNotice
         let path = if let path { path } else { try StoreLock.defaultPath() }
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else { throw .lockUnavailable("\(path): \(String(cString: strerror(errno)))") }

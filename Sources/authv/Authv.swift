@@ -24,6 +24,7 @@ struct Authv: ParsableCommand {
 @main
 enum Main {
     static func main() {
+        StoreLock.waitingNotice = { holder in Console.note("waiting for authv's lock, held by \(holder)") }
         do {
             if let fast = fastPath(Array(CommandLine.arguments.dropFirst())) {
                 try fast()

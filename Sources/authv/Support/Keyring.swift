@@ -6,11 +6,9 @@ enum Keyring {
         try KeyringStore()
     }
 
-    /// Takes the store's lock, saying on standard error who holds it when that takes more than a second.
+    /// Takes the store's lock (which says on standard error who holds it when that takes more than a second).
     static func lock() throws -> StoreLock {
-        try StoreLock { holder in
-            Console.note("waiting for authv's lock, held by \(holder)")
-        }
+        try StoreLock()
     }
 
     static func load(_ store: KeyringStore) throws -> [StoredAccount] {
