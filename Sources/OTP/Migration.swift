@@ -3,6 +3,10 @@ import AuthvCrypto
 /// Why a Google Authenticator export (`otpauth-migration://offline?data=...`) was refused.
 public enum MigrationError: Error, Equatable, Sendable, CustomStringConvertible {
     case notMigration
+    /// A host other than `offline` (the only one Google Authenticator writes).
+    case unknownHost(String)
+    /// The URI is longer than `Migration.maxURIBytes`.
+    case tooLong
     case missingData
     case invalidBase64
     /// The protobuf payload is truncated or malformed.
@@ -13,18 +17,37 @@ public enum MigrationError: Error, Equatable, Sendable, CustomStringConvertible 
     case missingParts(missing: [Int], of: Int)
     /// The same part was given twice with different contents, or parts disagree on their count.
     case inconsistentParts
+    /// `batch_size` is 0, negative or larger than `Migration.maxParts` (the value as written).
+    case invalidBatchSize(UInt64)
+    /// `batch_index` is negative or not below `batch_size` (the value as written).
+    case invalidBatchIndex(UInt64, size: Int)
+    /// More than `Migration.maxAccountsPerPart` accounts in one part.
+    case tooManyAccounts
+    /// A part that holds no account.
+    case noAccounts
 
     public var description: String {
         switch self {
         case .notMigration: return "not an otpauth-migration:// URI"
+        case let .unknownHost(host):
+            return "otpauth-migration://\(host) is not a Google Authenticator export (those start otpauth-migration://offline)"
+        case .tooLong: return "Google Authenticator export longer than \(Migration.maxURIBytes) bytes"
         case .missingData: return "Google Authenticator export without its 'data' parameter"
         case .invalidBase64: return "Google Authenticator export whose 'data' is not Base64"
         case .malformedPayload: return "Google Authenticator export is truncated or corrupt"
         case let .invalidEntry(entry, reason): return "Google Authenticator export, account \(entry): \(reason)"
         case let .missingParts(missing, total):
-            let list = missing.map(String.init).joined(separator: ", ")
+            var list = missing.prefix(Migration.missingListed).map(String.init).joined(separator: ", ")
+            if missing.count > Migration.missingListed { list += " and \(missing.count - Migration.missingListed) more" }
             return "Google Authenticator export is incomplete: QR code\(missing.count == 1 ? "" : "s") \(list) of \(total) missing (scan every part)"
         case .inconsistentParts: return "Google Authenticator export parts do not belong together"
+        case let .invalidBatchSize(size):
+            return "Google Authenticator export claims \(size) QR codes (1 to \(Migration.maxParts) expected)"
+        case let .invalidBatchIndex(index, size):
+            return "Google Authenticator export: QR code number \(index) of \(size) (0 to \(size - 1) expected)"
+        case .tooManyAccounts:
+            return "Google Authenticator export with more than \(Migration.maxAccountsPerPart) accounts in one QR code"
+        case .noAccounts: return "Google Authenticator export holds no accounts"
         }
     }
 }
@@ -32,9 +55,9 @@ public enum MigrationError: Error, Equatable, Sendable, CustomStringConvertible 
 /// One QR code of a Google Authenticator export.
 public struct MigrationPart: Sendable, Equatable {
     public var accounts: [Account]
-    /// How many QR codes the export has (1 when the payload does not say).
+    /// How many QR codes the export has (1 when the payload does not say), 1 to `Migration.maxParts`.
     public var batchSize: Int
-    /// Which of them this is, from 0.
+    /// Which of them this is, from 0, below `batchSize`.
     public var batchIndex: Int
     /// The same on every part of one export (may be 0).
     public var batchID: Int64
@@ -46,6 +69,16 @@ public enum Migration {
     /// Google Authenticator puts at most this many accounts in one QR code.
     public static let accountsPerPart = 10
 
+    // Bounds on what a payload may claim, checked before anything is allocated or looped on.
+    /// The longest export URI accepted (a QR code holds at most 2953 bytes; text lines may hold more).
+    public static let maxURIBytes = 65_536
+    /// Accounts in one part (Google Authenticator writes 10).
+    public static let maxAccountsPerPart = 100
+    /// QR codes in one export (`batch_size`): 1000 accounts at Google Authenticator's 10 a code.
+    public static let maxParts = 100
+    /// The part numbers a "missing" message lists before it says how many more.
+    static let missingListed = 10
+
     public static func isMigration(_ text: some StringProtocol) -> Bool {
         text.utf8.count >= scheme.utf8.count && text.prefix(scheme.count).lowercased() == scheme
     }
@@ -53,6 +86,10 @@ public enum Migration {
     /// Decodes one export URI into its accounts and its place in the export.
     public static func decode(_ uri: String) throws(MigrationError) -> MigrationPart {
         guard isMigration(uri) else { throw .notMigration }
+        guard uri.utf8.count <= maxURIBytes else { throw .tooLong }
+        let afterScheme = uri.dropFirst(scheme.count)
+        let host = afterScheme.prefix { $0 != "?" && $0 != "/" && $0 != "#" }
+        guard host.lowercased() == "offline" else { throw .unknownHost(String(host.prefix(64))) }
         guard let query = uri.split(separator: "?", maxSplits: 1).dropFirst().first else { throw .missingData }
         var data: String?
         for pair in query.split(separator: "&") {
@@ -70,13 +107,17 @@ public enum Migration {
     static func decodePayload(_ payload: [UInt8]) throws(MigrationError) -> MigrationPart {
         var part = MigrationPart(accounts: [], batchSize: 1, batchIndex: 0, batchID: 0)
         var reader = ProtobufReader(payload)
+        // Absent fields are proto3 zeros: batch_size absent means one QR code; written as 0, it is refused.
+        var size: UInt64? = nil
+        var index: UInt64 = 0
         do {
             while let (number, field) = try reader.next() {
                 switch (number, field) {
                 case let (1, .bytes(bytes)):
+                    guard part.accounts.count < maxAccountsPerPart else { throw MigrationError.tooManyAccounts }
                     part.accounts.append(try decodeEntry(bytes, entry: part.accounts.count + 1))
-                case let (3, .varint(v)): part.batchSize = Int(truncatingIfNeeded: Int32(truncatingIfNeeded: v))
-                case let (4, .varint(v)): part.batchIndex = Int(truncatingIfNeeded: Int32(truncatingIfNeeded: v))
+                case let (3, .varint(v)): size = v
+                case let (4, .varint(v)): index = v
                 case let (5, .varint(v)): part.batchID = Int64(Int32(truncatingIfNeeded: v))
                 default: break  // version (2) and fields added later
                 }
@@ -88,8 +129,14 @@ public enum Migration {
         } catch {
             throw .malformedPayload
         }
-        if part.batchSize < 1 { part.batchSize = 1 }
-        guard part.batchIndex >= 0, part.batchIndex < part.batchSize else { throw .inconsistentParts }
+        // An int32 written as a varint: negative values arrive as huge ones, and are refused with them.
+        if let size {
+            guard size >= 1, size <= UInt64(maxParts) else { throw .invalidBatchSize(size) }
+            part.batchSize = Int(size)
+        }
+        guard index < UInt64(part.batchSize) else { throw .invalidBatchIndex(index, size: part.batchSize) }
+        part.batchIndex = Int(index)
+        guard !part.accounts.isEmpty else { throw .noAccounts }
         return part
     }
 
@@ -146,8 +193,10 @@ public enum Migration {
             labelIssuer = String(name[..<colon])
             accountName = String(name[name.index(after: colon)...].drop { $0 == " " })
         }
-        return Account(type: otpType, issuer: issuer.isEmpty ? labelIssuer : issuer, name: accountName,
-                       secret: secret, algorithm: hash, digits: length, period: 30, counter: counter)
+        let account = Account(type: otpType, issuer: issuer.isEmpty ? labelIssuer : issuer, name: accountName,
+                              secret: secret, algorithm: hash, digits: length, period: 30, counter: counter)
+        if let problem = account.limitProblem { throw MigrationError.invalidEntry(entry: entry, reason: problem) }
+        return account
     }
 
     /// Joins the parts of one or more exports into their accounts, in export order.
@@ -167,9 +216,13 @@ public enum Migration {
         }
         var accounts: [Account] = []
         for export in exports {
-            let missing = (0..<export.size).filter { export.parts[$0] == nil }
-            guard missing.isEmpty else { throw .missingParts(missing: missing.map { $0 + 1 }, of: export.size) }
-            for index in 0..<export.size { accounts += export.parts[index]!.accounts }
+            // Sizes are at most maxParts (decode checked them); only the parts present are read.
+            let present = export.parts.keys.sorted()
+            guard present.count == export.size else {
+                let missing = (0..<export.size).filter { export.parts[$0] == nil }
+                throw .missingParts(missing: missing.map { $0 + 1 }, of: export.size)
+            }
+            for index in present { accounts += export.parts[index]!.accounts }
         }
         return accounts
     }

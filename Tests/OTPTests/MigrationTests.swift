@@ -91,7 +91,7 @@ struct MigrationTests {
         let noType = field(1, field(1, hello) + field(2, text("y")))
         #expect(throws: MigrationError.invalidEntry(entry: 1, reason: "unsupported OTP type 0")) { try Migration.decode(uri(noType)) }
         let badIndex = good + varint(3, 2) + varint(4, 5)
-        #expect(throws: MigrationError.inconsistentParts) { try Migration.decode(uri(badIndex)) }
+        #expect(throws: MigrationError.invalidBatchIndex(5, size: 2)) { try Migration.decode(uri(badIndex)) }
     }
 
     @Test func encodeDecodeRoundTrip() throws {
