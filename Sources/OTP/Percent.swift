@@ -1,8 +1,8 @@
 /// Percent-encoding as URIs use it (RFC 3986).
-enum Percent {
+public enum Percent {
     /// Decodes `%XX` escapes (and `+` as a space when `plusIsSpace`); nil when an escape is malformed
     /// or the bytes are not UTF-8.
-    static func decode<S: StringProtocol>(_ text: S, plusIsSpace: Bool = false) -> String? {
+    public static func decode<S: StringProtocol>(_ text: S, plusIsSpace: Bool = false) -> String? {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
         var iterator = text.utf8.makeIterator()
@@ -31,7 +31,7 @@ enum Percent {
     }
 
     /// Encodes every byte except RFC 3986 unreserved characters and `@`.
-    static func encode(_ text: String) -> String {
+    public static func encode(_ text: String) -> String {
         let hex = Array("0123456789ABCDEF".utf8)
         var out: [UInt8] = []
         for byte in text.utf8 {

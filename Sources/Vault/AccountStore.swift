@@ -36,6 +36,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case lockUnavailable(String)
     /// libsecret, which authv opens when it first writes to the keyring, is not installed.
     case libraryMissing(String)
+    /// A secret that breaks `StorableSecret`'s rule (one line of plain characters); nothing was stored.
+    case unstorableSecret(operation: String, reason: String)
 
     public var description: String {
         switch self {
@@ -49,6 +51,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             return "cannot take authv's lock: \(detail)"
         case let .libraryMissing(detail):
             return "\(detail): install libsecret (Debian: libsecret-1-0)"
+        case let .unstorableSecret(operation, reason):
+            return "\(operation) refused: \(reason), which a keyring written as text cannot keep; nothing was stored"
         }
     }
 }

@@ -175,16 +175,23 @@ public final class KeyringStore: AccountStore {
     }
 
     /// Stores a text secret; an item of the same schema with the same attributes is replaced.
-    private func storeItem(text: String, attributes: [String: String], label: String, recovery: Bool,
+    func storeItem(text: String, attributes: [String: String], label: String, recovery: Bool,
                            operation: String) throws(StoreError) {
+        let value = try secretValue(text, operation: operation)
+        defer { secret.valueUnref(UnsafeMutableRawPointer(value)) }
         let table = KeyringStore.table(attributes)
         defer { g_hash_table_unref(table) }
-        let value = secret.valueNew(text, -1, "text/plain")
-        defer { secret.valueUnref(UnsafeMutableRawPointer(value)) }
         var error: UnsafeMutablePointer<GError>? = nil
         let ok = secret.serviceStoreSync(service, recovery ? recoverySchema : schema, table, SECRET_COLLECTION_DEFAULT,
                                            label, value, nil, &error) != 0
         guard ok else { throw classify(operation, KeyringStore.take(&error)) }
+    }
+
+    /// The one way a secret reaches the keyring: every store and update makes its value here, so that
+    /// no secret breaking `StorableSecret`'s rule (a newline, a control character) is ever written.
+    private func secretValue(_ text: String, operation: String) throws(StoreError) -> OpaquePointer? {
+        try StorableSecret.check(text, operation: operation)
+        return secret.valueNew(text, -1, "text/plain")
     }
 
     /// Deletes the items of a schema whose attributes match.
@@ -204,10 +211,14 @@ public final class KeyringStore: AccountStore {
     // MARK: recovery codes
 
     /// The recovery codes kept for an account (by its fingerprint, which renames and counter steps keep).
+    /// Codes kept in the earlier form of a line per code are rewritten in the one-line form here, the
+    /// first time they are read: call it under the `StoreLock`, as every read-modify-write.
     public func recoveryCodes(for stored: StoredAccount) throws(StoreError) -> RecoveryCodes? {
         let paths = try search(["account-id": stored.id], recovery: true)
         guard let text = try secrets(paths).first?.text else { return nil }
-        return RecoveryCodes(stored: text)
+        let codes = RecoveryCodes(stored: text)
+        if RecoveryCodes.isEarlierForm(text) { try setRecoveryCodes(codes, for: stored) }
+        return codes
     }
 
     /// Keeps an account's recovery codes, replacing any kept before.
@@ -222,13 +233,13 @@ public final class KeyringStore: AccountStore {
     }
 
     public func update(_ stored: StoredAccount, to account: Account) throws(StoreError) {
+        let value = try secretValue(account.uri, operation: "updating \(stored.account.displayName)")
+        defer { secret.valueUnref(UnsafeMutableRawPointer(value)) }
         var error: UnsafeMutablePointer<GError>? = nil
         guard let item = secret.itemNewForDbusPathSync(service, stored.handle, SECRET_ITEM_NONE, nil, &error) else {
             throw classify("opening \(stored.account.displayName)", KeyringStore.take(&error))
         }
         defer { g_object_unref(item) }
-        let value = secret.valueNew(account.uri, -1, "text/plain")
-        defer { secret.valueUnref(UnsafeMutableRawPointer(value)) }
         // The secret first: it is what matters (an HOTP counter); names follow.
         guard secret.itemSetSecretSync(item, value, nil, &error) != 0 else {
             throw classify("updating \(stored.account.displayName)", KeyringStore.take(&error))

@@ -194,7 +194,7 @@ struct DailyUseTests {
         #expect(list.split(separator: "\n").dropFirst().allSatisfy { $0.hasSuffix("unused") })
         let raw = try run("secret-tool", ["search", "--all", "xdg:schema", "io.github.authv.RecoveryCodes"],
                           environment: s.keyring.environment, replaceEnvironment: true).stdout
-        #expect(raw.contains("used \(expected[0])"))
+        #expect(raw.contains("secret = used:\(expected[0]) unused:"), "one line, the used code marked")
         #expect(try s.authv("recovery", "use", "github").stdout == expected[1] + "\n")
         #expect(try s.authv("recovery", "use", "github").status == 0)
         #expect(try s.authv("recovery", "use", "github").status == 0)

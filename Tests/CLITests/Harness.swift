@@ -16,9 +16,10 @@ final class Session: @unchecked Sendable {
     let keyring: PrivateKeyring
     let folder: String
 
-    init() throws {
+    /// `textual`: a login keyring without a password, kept by the daemon as a text file (see PrivateKeyring).
+    init(textual: Bool = false) throws {
         try #require(FileManager.default.isExecutableFile(atPath: authvBinary), "build authv first (scripts/test does)")
-        keyring = try PrivateKeyring()
+        keyring = try PrivateKeyring(textual: textual)
         folder = try temporaryFolder("authv-cli")
     }
 

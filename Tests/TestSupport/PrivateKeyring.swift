@@ -8,11 +8,25 @@ public final class PrivateKeyring: @unchecked Sendable {
     private let bus: Process
     private var daemon: Process?
 
-    public init() throws {
+    /// Whether the login keyring has no password, so that the daemon keeps it in its textual format.
+    public let textual: Bool
+
+    /// `textual`: a login keyring without a password (as automatic login leaves it), which gnome-keyring
+    /// writes as a text key file, `$XDG_DATA_HOME/keyrings/login.keyring`, secrets in plain text.
+    public init(textual: Bool = false) throws {
+        self.textual = textual
         folder = try temporaryFolder("authv-keyring")
         for sub in ["home", "runtime", "data", "config", "cache"] {
             try FileManager.default.createDirectory(atPath: "\(folder)/\(sub)", withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])
+        }
+        if textual {
+            let keyrings = "\(folder)/data/keyrings"
+            try FileManager.default.createDirectory(atPath: keyrings, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+            try Data("[keyring]\ndisplay-name=login\nctime=0\nmtime=0\nlock-on-idle=false\nlock-after=false\n".utf8)
+                .write(to: URL(fileURLWithPath: keyrings + "/login.keyring"))
+            try Data("login".utf8).write(to: URL(fileURLWithPath: keyrings + "/default"))
         }
         let address = "unix:path=\(folder)/runtime/bus"
         environment = [
@@ -29,19 +43,37 @@ public final class PrivateKeyring: @unchecked Sendable {
         try startDaemon()
     }
 
-    /// Starts gnome-keyring-daemon, which creates (or opens) the login keyring and unlocks it.
+    /// The login keyring's file (a text key file when `textual`).
+    public var loginKeyringFile: String { "\(folder)/data/keyrings/login.keyring" }
+
+    /// Starts gnome-keyring-daemon, which creates (or opens) the login keyring and unlocks it (a textual
+    /// one needs no password).
     private func startDaemon() throws {
-        let daemon = PrivateKeyring.daemonProcess(["/usr/bin/gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets"])
+        let daemon = PrivateKeyring.daemonProcess(["/usr/bin/gnome-keyring-daemon", "--foreground"]
+                                                  + (textual ? [] : ["--unlock"]) + ["--components=secrets"])
         daemon.environment = environment
         let input = Pipe()
-        daemon.standardInput = input
+        daemon.standardInput = textual ? FileHandle.nullDevice : input
         daemon.standardOutput = FileHandle.nullDevice
         daemon.standardError = FileHandle.nullDevice
         try daemon.run()
-        try input.fileHandleForWriting.write(contentsOf: Data("authv-throwaway-password".utf8))
+        if !textual { try input.fileHandleForWriting.write(contentsOf: Data("authv-throwaway-password".utf8)) }
         try input.fileHandleForWriting.close()
         self.daemon = daemon
         try waitFor("gnome-keyring-daemon") { self.serviceIsUp() }
+    }
+
+    /// Stops the daemon and starts it again: what a logout and login do. It reads its keyring files
+    /// afresh, so what survives is what it wrote to disk.
+    public func restartDaemon() throws {
+        if let daemon, daemon.isRunning {
+            kill(daemon.processIdentifier, SIGTERM)
+            for _ in 0..<100 where daemon.isRunning { usleep(20_000) }
+            if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) }
+            daemon.waitUntilExit()
+        }
+        try waitFor("the old daemon to leave the bus") { !self.serviceIsUp() }
+        try startDaemon()
     }
 
     /// A daemon started with every signal unblocked and at its default action. The test runner's threads

@@ -1,3 +1,5 @@
+import OTP
+
 /// The one-time backup codes a site hands out with two-factor authentication, and which are used.
 public struct RecoveryCodes: Sendable, Equatable {
     public struct Code: Sendable, Equatable {
@@ -15,17 +17,35 @@ public struct RecoveryCodes: Sendable, Equatable {
 
     public var unused: Int { codes.filter { !$0.used }.count }
 
-    /// The form kept in the keyring: one code a line, `used ` or `unused ` before it.
+    /// The form kept in the keyring, on one line (see `StorableSecret`): `unused:CODE used:CODE ...`, one
+    /// word a code, in order, each code percent-encoded (a space inside a code is `%20`).
     public var stored: String {
-        codes.map { ($0.used ? "used " : "unused ") + $0.code + "\n" }.joined()
+        codes.map { ($0.used ? "used:" : "unused:") + Percent.encode($0.code) }.joined(separator: " ")
     }
 
+    /// Reads the one-line form, or the earlier form of one line a code (`used CODE` / `unused CODE`);
+    /// words or lines that are neither are skipped.
     public init(stored: String) {
-        codes = stored.split(separator: "\n").compactMap { line in
-            if line.hasPrefix("used ") { return Code(code: String(line.dropFirst(5)), used: true) }
-            if line.hasPrefix("unused ") { return Code(code: String(line.dropFirst(7))) }
+        if RecoveryCodes.isEarlierForm(stored) {
+            codes = stored.split(whereSeparator: \.isNewline).compactMap { line in
+                if line.hasPrefix("used ") { return Code(code: String(line.dropFirst(5)), used: true) }
+                if line.hasPrefix("unused ") { return Code(code: String(line.dropFirst(7))) }
+                return nil
+            }
+            return
+        }
+        codes = stored.split(separator: " ").compactMap { word in
+            for (prefix, used) in [("used:", true), ("unused:", false)] where word.hasPrefix(prefix) {
+                return Percent.decode(word.dropFirst(prefix.count)).map { Code(code: $0, used: used) }
+            }
             return nil
         }
+    }
+
+    /// Whether `stored` is in the form of a line per code that earlier builds of authv wrote (with newlines in the
+    /// secret, which destroy a keyring written as text): such an item is rewritten when first read.
+    public static func isEarlierForm(_ stored: String) -> Bool {
+        stored.contains(where: \.isNewline) || stored.hasPrefix("used ") || stored.hasPrefix("unused ")
     }
 
     /// Picks the codes out of what a site gave: a text file, or the text of its PDF. A code is a run of

@@ -82,6 +82,9 @@ extension Authv {
 
         func run() throws {
             let store = try Keyring.open()
+            // Under the lock: reading may rewrite codes kept in the earlier, multi-line form.
+            let lock = try StoreLock()
+            defer { withExtendedLifetime(lock) {} }
             let (_, codes) = try Recovery.select(query, in: store)
             let width = codes.codes.map(\.code.count).max() ?? 0
             for code in codes.codes {
