@@ -35,6 +35,8 @@ let package = Package(
         .target(name: "SharedLibrary"),
         .target(name: "AuthvCrypto", dependencies: ["COpenSSL"]),
         .target(name: "OTP", dependencies: ["AuthvCrypto"]),
+        // SNTP, for `doctor`'s measurement of the clock's offset (sockets only).
+        .target(name: "NetworkTime"),
         .target(name: "Scan", dependencies: ["CZbar", "CZbarStatic", "CGLib", "CGdkPixbuf", "SharedLibrary"],
                 swiftSettings: dlopenedHeaders),
         .target(name: "Vault", dependencies: ["OTP", "AuthvCrypto", "CGLib", "CLibsecret", "CSystemd", "SharedLibrary"],
@@ -42,7 +44,7 @@ let package = Package(
         .executableTarget(
             name: "authv",
             dependencies: [
-                "OTP", "Scan", "Vault", "CLinux",
+                "OTP", "Scan", "Vault", "CLinux", "NetworkTime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: dlopenedHeaders
@@ -54,6 +56,7 @@ let package = Package(
         .testTarget(name: "ScanTests", dependencies: ["Scan", "TestSupport"], swiftSettings: dlopenedHeaders),
         .testTarget(name: "VaultTests", dependencies: ["Vault", "OTP", "SharedLibrary", "TestSupport"],
                     swiftSettings: dlopenedHeaders),
+        .testTarget(name: "NetworkTimeTests", dependencies: ["NetworkTime"]),
         .testTarget(name: "CLITests", dependencies: ["OTP", "Vault", "TestSupport"], swiftSettings: dlopenedHeaders),
     ]
 )

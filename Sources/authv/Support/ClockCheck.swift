@@ -1,4 +1,5 @@
 import CLinux
+import NetworkTime
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,8 +13,13 @@ enum ClockCheck {
         case unknown(String)
     }
 
-    /// Asks, in order, whichever of timedatectl, chronyc and ntpstat is present (for `doctor`).
+    /// Asks, in order, whichever of timedatectl, chronyc and ntpstat is present (for `doctor`), else the kernel.
     static func thorough() -> Status {
+        service() ?? kernel()
+    }
+
+    /// What `AUTHV_CLOCK_STATUS`, timedatectl, chronyc or ntpstat says; nil when none of them tells.
+    static func service() -> Status? {
         if let forced = forcedStatus() { return forced }
         if Spawn.find("timedatectl") != nil,
            let result = Spawn.run(["timedatectl", "show", "--property=NTPSynchronized", "--value"], capture: true),
@@ -30,7 +36,7 @@ enum ClockCheck {
             if result.status == 0 { return .synchronised("ntpstat: synchronised") }
             if result.status == 1 { return .unsynchronised("ntpstat: not synchronised") }
         }
-        return kernel()
+        return nil
     }
 
     /// The kernel's own flag (what timedatectl reports), with no process started: cheap enough for
@@ -69,5 +75,49 @@ enum ClockCheck {
         let status = kernel()
         guard case let .unsynchronised(why) = status, forcedStatus() != nil || serviceConfigured else { return }
         Console.note("warning: the system clock is not synchronised (\(why)); codes may be refused. See `authv doctor`.")
+    }
+}
+
+/// `doctor`'s measurement of how far the clock is off, against a time server (SNTP).
+enum ClockOffsetCheck {
+    /// Beyond this many seconds (half a 30-second window) codes start failing.
+    static let limit = 15.0
+
+    /// The servers to ask: `AUTHV_NTP_SERVER`, else those the time service is set up with, else pool.ntp.org.
+    static func servers() -> [String] {
+        if let forced = getenv("AUTHV_NTP_SERVER").map({ String(cString: $0) }) { return [forced] }
+        let configured = TimeServers.configured()
+        return configured.isEmpty ? [TimeServers.fallback] : configured
+    }
+
+    /// The verdict (`nil`: cannot tell) and its line.
+    static func check() -> (ok: Bool?, line: String, measured: ClockOffset?) {
+        let servers = servers()
+        if let forced = getenv("AUTHV_NTP_SERVER").map({ String(cString: $0) }), case let .failure(invalid) = Endpoint.parse(forced) {
+            return (false, "clock offset: AUTHV_NTP_SERVER \(invalid)", nil)
+        }
+        switch SNTP.measure(servers: servers) {
+        case let .success(measured):
+            let seconds = abs(measured.offset)
+            let direction = measured.offset > 0 ? "slow" : measured.offset < 0 ? "fast" : "off"
+            let text = "clock: \(format(seconds)) s \(direction) (SNTP, \(measured.server))"
+            guard seconds > limit else { return (true, text, measured) }
+            let low = Int((seconds / 30).rounded(.down)), high = Int((seconds / 30).rounded(.up))
+            let windows = low == high ? "\(low) windows" : "\(low) to \(high) window\(high == 1 ? "" : "s")"
+            let way = measured.offset > 0 ? "behind" : "ahead"
+            return (false, text + ": codes are \(windows) of 30 s \(way), beyond the one window verifiers tolerate;"
+                        + " set the clock right (sudo timedatectl set-ntp true, or start chrony or ntpd)", measured)
+        case let .failure(unanswered):
+            let why = unanswered.failures.map(\.description).joined(separator: "; ")
+            return (nil, "clock: cannot measure the offset, no time server answered (\(why.isEmpty ? "none asked" : why)); AUTHV_NTP_SERVER=HOST[:PORT] names one", nil)
+        }
+    }
+
+    /// Seconds for people: two decimals under 10 s, whole seconds from there.
+    static func format(_ seconds: Double) -> String {
+        if seconds >= 10 { return String(Int(seconds.rounded())) }
+        let hundredths = Int((seconds * 100).rounded())
+        let fraction = hundredths % 100
+        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
     }
 }

@@ -1,0 +1,153 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// An SNTP server on 127.0.0.1 (a random port), written from RFC 5905 in Python: it runs `authv doctor`
+/// with `AUTHV_NTP_SERVER` pointing at itself, answers each request as `behaviour` says, and exits
+/// with doctor's status, doctor's output on its standard output. On standard error it says what it
+/// received (`request ok` for a well-formed client request).
+private let sntpServer = #"""
+import os, socket, struct, subprocess, sys, threading, time
+
+behaviour, authv = sys.argv[1], sys.argv[2:]
+sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+sock.bind(("127.0.0.1", 0))
+port = sock.getsockname()[1]
+EPOCH = 2208988800
+
+def ntp(seconds):
+    return int((seconds + EPOCH) * 2**32) & (2**64 - 1)
+
+def serve():
+    while True:
+        data, peer = sock.recvfrom(4096)
+        ok = len(data) == 48 and data[0] & 7 == 3 and (data[0] >> 3) & 7 == 4
+        print("request ok" if ok else "request bad %r" % data, file=sys.stderr, flush=True)
+        if behaviour == "silent":
+            continue
+        origin = data[40:48]
+        leap, version, mode, stratum, refid = 0, 4, 4, 2, b"\x7f\x00\x00\x01"
+        shift = float(behaviour.split(":")[1]) if behaviour.startswith("offset:") else 0.0
+        if behaviour == "mode3": mode = 3
+        if behaviour == "kod": stratum, refid = 0, b"RATE"
+        if behaviour == "unsynchronised": leap = 3
+        if behaviour == "origin": origin = b"\x00\x00\x00\x00\x00\x00\x00\x2a"
+        now = ntp(time.time() + shift)
+        reply = struct.pack("!BBbbII4sQ8sQQ", leap << 6 | version << 3 | mode, stratum, 6, -20, 0, 0, refid,
+                            now, origin, now, now)
+        if behaviour == "truncated": reply = reply[:20]
+        if behaviour == "empty": reply = b""
+        if behaviour == "long": reply = reply + bytes(2000)
+        sock.sendto(reply, peer)
+
+threading.Thread(target=serve, daemon=True).start()
+env = dict(os.environ, AUTHV_NTP_SERVER="127.0.0.1:%d" % port)
+done = subprocess.run(authv, env=env, stdout=subprocess.PIPE)
+sys.stdout.buffer.write(done.stdout)
+sys.exit(done.returncode if done.returncode >= 0 else 128 - done.returncode)
+"""#
+
+@Suite("authv doctor: the clock's offset, the keyring's storage, vanished accounts")
+struct DoctorTests {
+    /// Runs `authv doctor` against the test's SNTP server behaving as `behaviour`.
+    func doctor(_ s: Session, against behaviour: String) throws -> RunResult {
+        let script = try s.file("sntp-server.py", sntpServer)
+        // The time service's view is pinned, so that only the measured offset decides.
+        let environment = s.keyring.environment.merging(["AUTHV_CLOCK_STATUS": "synchronised"]) { $1 }
+        return try run("/usr/bin/python3", [script, behaviour, authvBinary, "doctor"], environment: environment,
+                       replaceEnvironment: true)
+    }
+
+    /// The offset `doctor` printed on its clock line, signed (positive: the clock is slow).
+    func measured(_ output: String) -> Double? {
+        guard let line = output.split(separator: "\n").first(where: { $0.contains(" clock: ") }) else { return nil }
+        let words = line.split(separator: " ")
+        guard let index = words.firstIndex(of: "clock:"), index + 3 < words.count, let value = Double(words[index + 1]) else { return nil }
+        return words[index + 3].hasPrefix("slow") ? value : -value
+    }
+
+    @Test func aClock42SecondsSlowFails() throws {
+        let s = try Session()
+        let result = try doctor(s, against: "offset:42")
+        #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+        #expect(result.stderr.contains("request ok"), "a client-mode version-4 request: \(result.stderr)")
+        let line = try #require(result.stdout.split(separator: "\n").first { $0.contains(" clock: ") })
+        #expect(line.hasPrefix("FAIL  clock: 42 s slow (SNTP, 127.0.0.1:"), "\(line)")
+        #expect(line.contains("1 to 2 windows of 30 s behind") && line.contains("timedatectl set-ntp true"), "\(line)")
+        // Ahead: the other way round.
+        let ahead = try doctor(s, against: "offset:-95")
+        #expect(ahead.status == 1)
+        #expect(ahead.stdout.contains("FAIL  clock: 95 s fast") && ahead.stdout.contains("3 to 4 windows of 30 s ahead"), "\(ahead.stdout)")
+    }
+
+    @Test func aClockWithinAWindowIsFine() throws {
+        let s = try Session()
+        let result = try doctor(s, against: "offset:-0.4")
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let line = try #require(result.stdout.split(separator: "\n").first { $0.contains(" clock: ") })
+        #expect(line.hasPrefix("ok    clock: 0.") && line.contains(" s fast (SNTP, 127.0.0.1:"), "\(line)")
+        let offset = try #require(measured(result.stdout))
+        #expect(abs(offset + 0.4) < 0.1, "measured \(offset) s against -0.4 s")
+        // 14 s is still within the limit, 16 s beyond it.
+        #expect(try doctor(s, against: "offset:14").stdout.contains("ok    clock: 14 s slow"))
+        #expect(try doctor(s, against: "offset:16").stdout.contains("FAIL  clock: 16 s slow"))
+    }
+
+    @Test func noAnswerIsAQuestionMark() throws {
+        let s = try Session()
+        let result = try doctor(s, against: "silent")
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stderr.contains("request ok"))
+        #expect(result.stdout.contains("?     clock: cannot measure the offset, no time server answered (127.0.0.1:"), "\(result.stdout)")
+        #expect(result.stdout.contains(": no answer)"))
+    }
+
+    @Test(arguments: [
+        ("truncated", "truncated (20 bytes"), ("empty", "truncated (0 bytes"), ("long", "too long (2048 bytes"),
+        ("mode3", "not a server's reply (mode 3"), ("kod", "kiss-of-death RATE"),
+        ("unsynchronised", "not synchronised itself"), ("origin", "originate timestamp differs"),
+    ])
+    func badRepliesAreRefused(behaviour: String, reason: String) throws {
+        let s = try Session()
+        let result = try doctor(s, against: behaviour)
+        #expect(result.status == 0, "no crash, no failure: \(result.status) \(result.stdout)\(result.stderr)")
+        let line = try #require(result.stdout.split(separator: "\n").first { $0.contains(" clock: ") })
+        #expect(line.hasPrefix("?     clock: cannot measure the offset"), "\(line)")
+        #expect(line.contains("reply refused, ") && line.contains(reason), "\(line)")
+    }
+
+    @Test func theDefaultLookupEndsQuickly() throws {
+        // No AUTHV_NTP_SERVER: the configured servers or pool.ntp.org, which this machine may not reach.
+        let s = try Session()
+        let start = Date()
+        let result = try s.authv("doctor", extra: ["AUTHV_CLOCK_STATUS": "synchronised"])
+        #expect(Date().timeIntervalSince(start) < 20, "doctor waited \(Date().timeIntervalSince(start)) s")
+        #expect(result.stdout.split(separator: "\n").contains { $0.hasPrefix("ok    clock: ") || $0.hasPrefix("?     clock: ") || $0.hasPrefix("FAIL  clock: ") })
+        // A bad AUTHV_NTP_SERVER is said so.
+        let bad = try s.authv("doctor", extra: ["AUTHV_NTP_SERVER": "host:99999"])
+        #expect(bad.status == 1 && bad.stdout.contains("FAIL  clock offset: AUTHV_NTP_SERVER 'host:99999' is not HOST[:PORT]"), "\(bad.stdout)")
+    }
+
+    @Test func theKernelFlagAloneIsNeverAFailure() throws {
+        // No time service answers here (no timedatectl, chronyc or ntpstat on this PATH): only the kernel's
+        // flag, which may say unsynchronised, and a measurement that shows the clock right.
+        let s = try Session()
+        let bin = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: bin) }
+        let script = try s.file("sntp-server.py", sntpServer)
+        var environment = s.keyring.environment
+        environment["PATH"] = bin
+        let result = try run("/usr/bin/python3", [script, "offset:0.2", authvBinary, "doctor"], environment: environment,
+                             replaceEnvironment: true)
+        #expect(result.status == 0, "\(result.stdout)")
+        #expect(result.stdout.contains("ok    clock: 0."), "\(result.stdout)")
+        #expect(result.stdout.contains("clock sync: ") && !result.stdout.contains("FAIL"), "\(result.stdout)")
+        // A time service that says "not synchronised" fails only when no measurement shows the clock right.
+        let said = try run("/usr/bin/python3", [script, "offset:0.2", authvBinary, "doctor"],
+                           environment: environment.merging(["AUTHV_CLOCK_STATUS": "unsynchronised"]) { $1 }, replaceEnvironment: true)
+        #expect(said.status == 0 && said.stdout.contains("?     clock sync: not synchronised"), "\(said.stdout)")
+        let silent = try run("/usr/bin/python3", [script, "silent", authvBinary, "doctor"],
+                             environment: environment.merging(["AUTHV_CLOCK_STATUS": "unsynchronised"]) { $1 }, replaceEnvironment: true)
+        #expect(silent.status == 1 && silent.stdout.contains("FAIL  clock sync: not synchronised"), "\(silent.stdout)")
+    }
+}
