@@ -54,7 +54,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "OTPTests", dependencies: ["OTP", "AuthvCrypto", "TestSupport"]),
         .testTarget(name: "ScanTests", dependencies: ["Scan", "TestSupport"], swiftSettings: dlopenedHeaders),
-        .testTarget(name: "VaultTests", dependencies: ["Vault", "OTP", "SharedLibrary", "TestSupport"],
+        .testTarget(name: "VaultTests", dependencies: ["Vault", "OTP", "AuthvCrypto", "SharedLibrary", "TestSupport"],
                     swiftSettings: dlopenedHeaders),
         .testTarget(name: "NetworkTimeTests", dependencies: ["NetworkTime"]),
         .testTarget(name: "CLITests", dependencies: ["OTP", "Vault", "TestSupport"], swiftSettings: dlopenedHeaders),

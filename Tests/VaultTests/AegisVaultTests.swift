@@ -1,0 +1,260 @@
+import Foundation
+import OTP
+import AuthvCrypto
+import Testing
+import TestSupport
+@testable import Vault
+
+private let aegisFixtures = repositoryRoot + "/Fixtures/aegis/"
+
+private func bytes(_ path: String) throws -> [UInt8] {
+    Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+}
+
+/// The accounts of Aegis's published example vaults (its test data; see docs/vault.md), written out here
+/// from that file's entries.
+private let aegisExampleAccounts: [Account] = [
+    Account(type: .totp, issuer: "Deno", name: "Mason", secret: try! Base32.decode("4SJHB4GSD43FZBAI7C2HLRJGPQ")),
+    Account(type: .totp, issuer: "SPDX", name: "James", secret: try! Base32.decode("5OM4WOOGPLQEF6UGN3CPEOOLWU"),
+            algorithm: .sha256, digits: 7, period: 20),
+    Account(type: .totp, issuer: "Airbnb", name: "Elijah", secret: try! Base32.decode("7ELGJSGXNCCTV3O6LKJWYFV2RA"),
+            algorithm: .sha512, digits: 8, period: 50),
+    Account(type: .hotp, issuer: "Issuu", name: "James", secret: try! Base32.decode("YOOMIXWS5GN6RTBPUFFWKTW5M4"), counter: 1),
+    Account(type: .hotp, issuer: "Air Canada", name: "Benjamin", secret: try! Base32.decode("KUVJJOM753IHTNDSZVCNKL7GII"),
+            algorithm: .sha256, digits: 7, counter: 50),
+    Account(type: .hotp, issuer: "WWE", name: "Mason", secret: try! Base32.decode("5VAML3X35THCEBVRLV24CGBKOY"),
+            algorithm: .sha512, digits: 8, counter: 10300),
+    Account(type: .steam, issuer: "Boeing", name: "Sophia", secret: try! Base32.decode("JRZCL47CMXVOQMNPZR2F7J4RGI")),
+]
+
+/// The table the oracle and authv exchange: every type, algorithm, length 6 to 10, odd periods, HOTP
+/// counters, Steam, UTF-8 names, notes and recovery codes.
+let oracleTable: [AegisOracle.Account] = [
+    .init(type: "totp", issuer: "GitHub", name: "alice", secret: "JBSWY3DPEHPK3PXP"),
+    .init(type: "totp", issuer: "Sha256", name: "b", secret: "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", algo: "SHA256", digits: 8),
+    .init(type: "totp", issuer: "Sha512", name: "c", secret: "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNA",
+          algo: "SHA512", digits: 10, period: 60),
+    .init(type: "totp", issuer: "Seven", name: "d", secret: "MFRGGZDFMZTWQ2LK", digits: 7, period: 15),
+    .init(type: "totp", issuer: "Nine", name: "e", secret: "MFRGGZDFMZTWQ2LK", algo: "SHA256", digits: 9, period: 86400),
+    .init(type: "hotp", issuer: "Corp VPN", name: "carol", secret: "MFRGGZDFMZTWQ2LK", counter: 5),
+    .init(type: "hotp", issuer: "Big", name: "counter", secret: "MFRGGZDFMZTWQ2LL", algo: "SHA512", digits: 8, counter: 4_000_000_000),
+    .init(type: "steam", issuer: "Steam", name: "gabe", secret: "JRZCL47CMXVOQMNPZR2F7J4RGI", digits: 5),
+    .init(type: "totp", issuer: "Bücher 📚", name: "jürgen@例え.jp", secret: "JBSWY3DPEHPK3PXQ", note: "Zweitkonto\nline two"),
+    .init(type: "totp", issuer: "", name: "no issuer", secret: "JBSWY3DPEHPK3PXR",
+          recovery: [.init(code: "1234-5678", used: false), .init(code: "abcd efgh 99", used: true)]),
+    .init(type: "totp", issuer: "Both", name: "", secret: "JBSWY3DPEHPK3PXS", note: "kept with codes",
+          recovery: [.init(code: "9876543210", used: false)]),
+]
+
+extension AegisOracle.Account {
+    /// What authv's codec makes of the same entry.
+    init(_ entry: AegisEntry) throws {
+        let account = try #require(entry.account)
+        self.init(type: account.type.rawValue, issuer: account.issuer, name: account.name,
+                  secret: Base32.encode(account.secret), algo: account.algorithm.rawValue, digits: account.digits,
+                  period: account.period, counter: Int(account.counter), note: entry.note,
+                  recovery: entry.recoveryCodes?.codes.map { .init(code: $0.code, used: $0.used) } ?? [])
+    }
+
+    var entry: AegisEntry {
+        get throws {
+            let account = Account(type: OTPType(rawValue: type)!, issuer: issuer, name: name, secret: try Base32.decode(secret),
+                                  algorithm: HashAlgorithm(name: algo)!, digits: digits, period: period ?? 30,
+                                  counter: UInt64(counter ?? 0))
+            return try AegisEntry(account: account, note: note,
+                                  recoveryCodes: recovery.isEmpty ? nil : RecoveryCodes(codes: recovery.map { .init(code: $0.code, used: $0.used) }))
+        }
+    }
+}
+
+/// A scratch folder with a password file (password `correct horse`, UTF-8 accented to test the bytes).
+final class Scratch: @unchecked Sendable {
+    let folder: String
+    let passwordFile: String
+    static let password = "correct hörse"
+
+    init() throws {
+        folder = try temporaryFolder("authv-aegis")
+        passwordFile = folder + "/password"
+        try Data((Scratch.password + "\nsecond line is not the password\n").utf8).write(to: URL(fileURLWithPath: passwordFile))
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: folder) }
+
+    func write(_ name: String, _ bytes: [UInt8]) throws -> String {
+        let path = folder + "/" + name
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+}
+
+@Suite("The Aegis vault codec")
+struct AegisVaultTests {
+    @Test func aegisExampleVaultsOpen() throws {
+        let plain = try AegisVault.decode(try bytes(aegisFixtures + "aegis_plain.json"), password: nil)
+        #expect(plain.entries.map(\.account) == aegisExampleAccounts)
+        #expect(plain.key == nil)
+        let encrypted = try AegisVault.decode(try bytes(aegisFixtures + "aegis_encrypted.json"), password: Array("test".utf8))
+        #expect(encrypted.entries.map(\.account) == aegisExampleAccounts)
+        #expect(encrypted.entries.map(\.uuid) == plain.entries.map(\.uuid))
+        #expect(encrypted.key?.masterKey.count == 32)
+    }
+
+    @Test func wrongOrMissingPassword() throws {
+        let file = try bytes(aegisFixtures + "aegis_encrypted.json")
+        #expect(throws: AegisError.wrongPassword) { try AegisVault.decode(file, password: Array("Test".utf8)) }
+        #expect(throws: AegisError.passwordNeeded) { try AegisVault.decode(file, password: nil) }
+    }
+
+    @Test func authvWritesWhatTheOracleReads() throws {
+        let scratch = try Scratch()
+        var vault = AegisVault(key: try AegisKey.new(password: Array(Scratch.password.utf8)))
+        vault.entries = try oracleTable.map { try $0.entry }
+        let path = try scratch.write("authv.json", try vault.encoded())
+        #expect(try AegisOracle.read(path, passwordFile: scratch.passwordFile) == oracleTable)
+        // And back through authv's own reader.
+        let again = try AegisVault.decode(try bytes(path), password: Array(Scratch.password.utf8))
+        #expect(try again.entries.map(AegisOracle.Account.init) == oracleTable)
+        // Plain too (the export helper's --plain).
+        let plainPath = try scratch.write("plain.json", try vault.encoded(plain: true))
+        #expect(try AegisOracle.read(plainPath) == oracleTable)
+    }
+
+    @Test func theOracleWritesWhatAuthvReads() throws {
+        let scratch = try Scratch()
+        let path = scratch.folder + "/oracle.json"
+        try AegisOracle.write(oracleTable, to: path, passwordFile: scratch.passwordFile)
+        let vault = try AegisVault.decode(try bytes(path), password: Array(Scratch.password.utf8))
+        #expect(try vault.entries.map(AegisOracle.Account.init) == oracleTable)
+        #expect(throws: AegisError.wrongPassword) { try AegisVault.decode(try bytes(path), password: Array("correct horse".utf8)) }
+        let plain = scratch.folder + "/oracle-plain.json"
+        try AegisOracle.write(oracleTable, to: plain, passwordFile: nil)
+        #expect(try AegisVault.decode(try bytes(plain), password: nil).entries.map(AegisOracle.Account.init) == oracleTable)
+    }
+
+    /// What authv does not use (icons, favourites, groups, unknown keys, other slots) survives a rewrite:
+    /// only the field that changed differs.
+    @Test func rewritingKeepsWhatAuthvDoesNotUse() throws {
+        let original = """
+            {"version": 1, "header": {"slots": null, "params": null}, "future": {"x": [1, 2.5, null]},
+             "db": {"version": 3, "groups": [{"uuid": "00000000-0000-4000-8000-000000000001", "name": "Work"}],
+                    "something": true,
+              "entries": [
+               {"type": "hotp", "uuid": "u1", "name": "n", "issuer": "i", "note": "own note", "favorite": true,
+                "icon": "iVBORw0KGgo=", "icon_mime": "image/png", "icon_hash": "abc",
+                "groups": ["00000000-0000-4000-8000-000000000001"], "unknown": {"k": "v"},
+                "info": {"secret": "mfrggzdfmztwq2lk", "algo": "SHA1", "digits": 6, "counter": 7, "extra": 1}},
+               {"type": "motp", "uuid": "u2", "name": "m", "issuer": "", "info": {"secret": "ABCDEFGH", "algo": "MD5", "digits": 6, "period": 10, "pin": "1234"}}
+              ]}}
+            """
+        var vault = try AegisVault.decode(Array(original.utf8), password: nil)
+        #expect(vault.entries[1].account == nil)
+        #expect(vault.entries[1].problem?.contains("motp") == true)
+        let before = try #require(JSONValue.parse(Array(original.utf8)))
+        // Unchanged: the same JSON value comes out (the lower-case secret too).
+        #expect(JSONValue.parse(try vault.encoded()) == before)
+
+        vault.entries[0].account!.counter = 8
+        vault.entries[0].recoveryCodes = RecoveryCodes(codes: [.init(code: "11112222")])
+        let after = try #require(JSONValue.parse(try vault.encoded()))
+        var expected = before.object!
+        var db = expected["db"]!.object!
+        var entries = db["entries"]!.array!
+        var first = entries[0].object!
+        var info = first["info"]!.object!
+        info["counter"] = .int(8)
+        first["info"] = .object(info)
+        first["note"] = .string("own note\n\nauthv recovery codes:\n- 11112222")
+        entries[0] = .object(first)
+        db["entries"] = .array(entries)
+        expected["db"] = .object(db)
+        #expect(after == .object(expected))
+    }
+
+    /// A vault Aegis encrypted keeps its master key and slots (with their unknown fields): Aegis's own
+    /// example, changed by authv, opens with its password in the oracle.
+    @Test func rewritingAnEncryptedVaultKeepsItsSlots() throws {
+        let scratch = try Scratch()
+        let file = try bytes(aegisFixtures + "aegis_encrypted.json")
+        var vault = try AegisVault.decode(file, password: Array("test".utf8))
+        vault.entries[0].account!.name = "Mason Renamed"
+        let rewritten = try vault.encoded()
+        let slotsBefore = JSONValue.parse(file)?["header"]?["slots"]
+        #expect(JSONValue.parse(rewritten)?["header"]?["slots"] == slotsBefore)
+        #expect(JSONValue.parse(rewritten)?["header"]?["params"] != JSONValue.parse(file)?["header"]?["params"])
+        let password = try scratch.write("test-password", Array("test\n".utf8))
+        let path = try scratch.write("rewritten.json", rewritten)
+        let read = try AegisOracle.read(path, passwordFile: password)
+        #expect(read.map(\.name) == ["Mason Renamed", "James", "Elijah", "James", "Benjamin", "Mason", "Sophia"])
+        // The cached-key path: the master key alone opens the file again.
+        let parsed = try AegisFile(bytes: rewritten)
+        #expect(try parsed.open(parsed.key(masterKey: vault.key!.masterKey)).entries.count == 7)
+        #expect(throws: AegisError.self) { try parsed.open(parsed.key(masterKey: [UInt8](repeating: 1, count: 32))) }
+    }
+
+    @Test(arguments: [
+        ("", "not a JSON file"),
+        ("[1, 2]", "not an Aegis vault"),
+        ("{\"version\": 2, \"header\": {}, \"db\": {}}", "version 2 is not supported"),
+        ("{\"version\": 1, \"header\": {\"slots\": null, \"params\": null}, \"db\": {\"version\": 4, \"entries\": []}}", "content version 4"),
+        ("{\"version\": 1, \"header\": {\"slots\": null, \"params\": null}, \"db\": \"abc\"}", "db is not an object"),
+        ("{\"version\": 1, \"header\": {\"slots\": [], \"params\": {\"nonce\": \"00\", \"tag\": \"00\"}}, \"db\": \"\"}", "header.params.nonce"),
+        ("{\"version\": 1, \"header\": {\"slots\": [], \"params\": {\"nonce\": \"000000000000000000000000\", \"tag\": \"00000000000000000000000000000000\"}}, \"db\": \"!!\"}", "Base64"),
+        ("{\"version\": 1, \"header\": {\"slots\": null, \"params\": null}, \"db\": {\"version\": 3, \"entries\": [{\"uuid\": \"a\", \"type\": \"totp\"}, {\"uuid\": \"a\", \"type\": \"totp\"}]}}", "used by two entries"),
+        ("{\"version\": 1, \"header\": {\"slots\": null, \"params\": null}, \"db\": {\"version\": 3, \"entries\": [{\"type\": \"totp\"}]}}", "db.entries[0].uuid"),
+        ("{\"version\": 1, \"header\": {\"slots\": null, \"params\": null}, \"db\": {\"version\": 3, \"entries\": [{\"uuid\": \"a\", \"name\": 5}]}}", "db.entries[0].name"),
+    ])
+    func hostileFilesAreRefused(text: String, message: String) throws {
+        let error = #expect(throws: AegisError.self) { try AegisVault.decode(Array(text.utf8), password: Array("x".utf8)) }
+        #expect(error?.description.contains(message) == true, "\(String(describing: error))")
+        #expect(error?.description.contains("\n") == false)
+    }
+
+    @Test func boundsComeBeforeWork() throws {
+        #expect(throws: AegisError.tooLarge(bytes: AegisLimits.maxFileBytes + 1, limit: AegisLimits.maxFileBytes)) {
+            try AegisFile(bytes: [UInt8](repeating: 32, count: AegisLimits.maxFileBytes + 1))
+        }
+        let entry = "{\"uuid\": \"U\", \"type\": \"totp\", \"info\": {\"secret\": \"JBSWY3DP\"}}"
+        var many = (0...AegisLimits.maxEntries).map { entry.replacingOccurrences(of: "\"U\"", with: "\"\($0)\"") }
+        let tooMany = "{\"version\": 1, \"header\": {\"slots\": null, \"params\": null}, \"db\": {\"version\": 3, \"entries\": [\(many.joined(separator: ","))]}}"
+        #expect(throws: AegisError.tooMany("entries", count: AegisLimits.maxEntries + 1, limit: AegisLimits.maxEntries)) {
+            try AegisVault.decode(Array(tooMany.utf8), password: nil)
+        }
+        many.removeLast()
+        let longName = String(repeating: "n", count: AegisLimits.maxTextBytes + 1)
+        let long = "{\"version\": 1, \"header\": {\"slots\": null, \"params\": null}, \"db\": {\"version\": 3, \"entries\": [{\"uuid\": \"a\", \"name\": \"\(longName)\"}]}}"
+        #expect(throws: AegisError.badField("db.entries[0].name", "longer than \(AegisLimits.maxTextBytes) bytes")) {
+            try AegisVault.decode(Array(long.utf8), password: nil)
+        }
+        // A slot asking scrypt for 2^30 rounds is refused before scrypt runs.
+        var fixture = try #require(JSONValue.parse(try bytes(aegisFixtures + "aegis_encrypted.json"))?.object)
+        var header = fixture["header"]!.object!
+        var slot = header["slots"]!.array![0].object!
+        slot["n"] = .int(1 << 30)
+        header["slots"] = .array([.object(slot)])
+        fixture["header"] = .object(header)
+        #expect(throws: AegisError.badField("header.slots[0].n", "not a power of two from 2 to \(AegisLimits.maxScryptN)")) {
+            try AegisVault.decode(JSONValue.object(fixture).serialized(), password: Array("test".utf8))
+        }
+    }
+
+    @Test func alteredOrTruncatedFilesAreRefused() throws {
+        let file = try bytes(aegisFixtures + "aegis_encrypted.json")
+        var fixture = try #require(JSONValue.parse(file)?.object)
+        var db = Array(Data(base64Encoded: fixture["db"]!.string!.replacingOccurrences(of: "\\/", with: "/"))!)
+        db[10] ^= 1
+        fixture["db"] = .string(Data(db).base64EncodedString())
+        let error = #expect(throws: AegisError.self) { try AegisVault.decode(JSONValue.object(fixture).serialized(), password: Array("test".utf8)) }
+        #expect(error?.description.contains("damaged") == true)
+        for length in [1, file.count / 2, file.count - 2] {
+            #expect(throws: AegisError.self) { try AegisVault.decode(Array(file.prefix(length)), password: Array("test".utf8)) }
+        }
+    }
+
+    @Test func notesAndRecoveryCodes() {
+        let (own, codes) = AegisEntry.splitNote("first\n\nauthv recovery codes:\n- a1b2c3d4\n- 5555-6666 (used)")
+        #expect(own == "first")
+        #expect(codes == RecoveryCodes(codes: [.init(code: "a1b2c3d4"), .init(code: "5555-6666", used: true)]))
+        #expect(AegisEntry.splitNote("no codes here") == ("no codes here", nil))
+    }
+}
