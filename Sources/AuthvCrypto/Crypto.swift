@@ -105,6 +105,54 @@ public enum Crypto {
         return out
     }
 
+    /// PBKDF2 (RFC 8018) with HMAC over `algorithm`. The caller bounds `iterations` (a file names it).
+    public static func pbkdf2(_ algorithm: HashAlgorithm, password: [UInt8], salt: [UInt8], iterations: Int,
+                              length: Int) throws(CryptoError) -> [UInt8] {
+        _ = initialised
+        guard iterations >= 1, iterations <= Int(Int32.max), length >= 1, length <= 1024 else {
+            throw CryptoError(operation: "PBKDF2", reason: "iterations or length out of range")
+        }
+        var out = [UInt8](repeating: 0, count: length)
+        let ok = password.withUnsafeBufferPointer { pw in
+            salt.withUnsafeBufferPointer { s in
+                PKCS5_PBKDF2_HMAC(pw.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) },
+                                  Int32(pw.count), s.baseAddress, Int32(s.count), Int32(iterations), algorithm.md,
+                                  Int32(length), &out) == 1
+            }
+        }
+        guard ok else { throw CryptoError.fromOpenSSL("PBKDF2") }
+        return out
+    }
+
+    /// SHA-256 of `data`.
+    public static func sha256(_ data: [UInt8]) throws(CryptoError) -> [UInt8] {
+        _ = initialised
+        var out = [UInt8](repeating: 0, count: 32)
+        var length: UInt32 = 0
+        let ok = data.withUnsafeBufferPointer { EVP_Digest($0.baseAddress, $0.count, &out, &length, EVP_sha256(), nil) == 1 }
+        guard ok else { throw CryptoError.fromOpenSSL("SHA-256") }
+        return out
+    }
+
+    /// The AES-256-GCM keystream applied to `ciphertext` WITHOUT checking the tag: never a result to use,
+    /// only a diagnosis after `aesGCMOpen` failed. Plaintext that still has its expected shape shows the key
+    /// was right and the data was altered; noise shows a wrong key (for formats with no password check).
+    public static func aesGCMDecryptUnverified(key: [UInt8], nonce: [UInt8], ciphertext: [UInt8]) throws(CryptoError) -> [UInt8] {
+        _ = initialised
+        guard key.count == 32, nonce.count == 12 else { throw CryptoError(operation: "AES-256-CTR", reason: "key must be 32 bytes, nonce 12") }
+        // GCM encrypts with CTR mode from the counter block nonce || 2 (block 1 masks the tag).
+        let counter = nonce + [0, 0, 0, 2]
+        guard let ctx = EVP_CIPHER_CTX_new() else { throw CryptoError.fromOpenSSL("AES-256-CTR") }
+        defer { EVP_CIPHER_CTX_free(ctx) }
+        var out = [UInt8](repeating: 0, count: ciphertext.count + 16)
+        var length: Int32 = 0
+        guard EVP_DecryptInit_ex(ctx, EVP_aes_256_ctr(), nil, key, counter) == 1,
+              ciphertext.isEmpty || EVP_DecryptUpdate(ctx, &out, &length, ciphertext, Int32(ciphertext.count)) == 1 else {
+            throw CryptoError.fromOpenSSL("AES-256-CTR")
+        }
+        return Array(out.prefix(Int(length)))
+    }
+
     /// The output of AES-256-GCM sealing.
     public struct Sealed: Equatable, Sendable {
         public var ciphertext: [UInt8]

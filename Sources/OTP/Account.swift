@@ -20,9 +20,13 @@ public struct Account: Sendable, Hashable {
     public var period: Int
     /// The counter the next HOTP code uses.
     public var counter: UInt64
+    /// Free text kept with the account (an import's note, recovery codes an app kept there); empty for none.
+    /// Stored in the keyring as the URI's `note` parameter, percent-encoded, so no raw newline is stored.
+    public var note: String
 
     public init(type: OTPType = .totp, issuer: String = "", name: String = "", secret: [UInt8],
-                algorithm: HashAlgorithm = .sha1, digits: Int = 6, period: Int = 30, counter: UInt64 = 0) {
+                algorithm: HashAlgorithm = .sha1, digits: Int = 6, period: Int = 30, counter: UInt64 = 0,
+                note: String = "") {
         self.type = type
         self.issuer = issuer
         self.name = name
@@ -31,6 +35,7 @@ public struct Account: Sendable, Hashable {
         self.digits = type == .steam ? Steam.length : digits
         self.period = type == .steam ? 30 : period
         self.counter = counter
+        self.note = note
     }
 
     /// `Issuer (account)`, or just the one that is present.

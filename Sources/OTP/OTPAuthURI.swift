@@ -60,7 +60,7 @@ public enum OTPAuthURI {
         for pair in query.split(separator: "&") where !pair.isEmpty {
             let keyValue = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let key = keyValue[0].lowercased()
-            let known = ["secret", "issuer", "algorithm", "digits", "period", "counter", "encoder"]
+            let known = ["secret", "issuer", "algorithm", "digits", "period", "counter", "encoder", "note"]
             guard known.contains(key) else { continue }  // unknown parameters (image, lock, color, ...) are ignored
             guard parameters[key] == nil else { throw .duplicateParameter(key) }
             guard let value = Percent.decode(keyValue.count > 1 ? keyValue[1] : "", plusIsSpace: true) else {
@@ -74,7 +74,7 @@ public enum OTPAuthURI {
 
     /// Builds an account from the decoded parts of a URI, checking every parameter: the one place that
     /// judges them, for otpauth URIs and for accounts typed in (`add --manual`). `parameters` has
-    /// lower-case names (secret, issuer, algorithm, digits, period, counter, encoder); others are ignored.
+    /// lower-case names (secret, issuer, algorithm, digits, period, counter, encoder, note); others are ignored.
     public static func account(typeName: String, labelIssuer: String, name accountName: String,
                                parameters: [String: String]) throws(URIError) -> Account {
         var type: OTPType
@@ -96,7 +96,7 @@ public enum OTPAuthURI {
         if let given = parameters["issuer"], !given.isEmpty {
             issuer = given  // the parameter wins over the label prefix
         }
-        var account = Account(type: type, issuer: issuer, name: accountName, secret: secret)
+        var account = Account(type: type, issuer: issuer, name: accountName, secret: secret, note: parameters["note"] ?? "")
         guard type != .steam else { return account }  // Steam fixes algorithm, length and period
 
         if let name = parameters["algorithm"] {
@@ -169,6 +169,10 @@ public enum OTPAuthURI {
         switch account.type {
         case .totp, .steam: uri += "&period=\(account.period)"
         case .hotp: uri += "&counter=\(account.counter)"
+        }
+        if !account.note.isEmpty {
+            // authv's own parameter (other apps ignore unknown ones); percent-encoding keeps newlines out.
+            uri += "&note=" + Percent.encode(account.note)
         }
         return uri
     }

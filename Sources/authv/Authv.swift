@@ -62,7 +62,10 @@ enum Main {
             if dryRun { files.removeFirst() }
             guard !files.isEmpty, files.allSatisfy({ $0 == "-" || !$0.hasPrefix("-") }),
                   files.filter({ $0 == "-" }).count <= 1 else { return nil }
-            return { try Authv.Add.finish(try Importer.accounts(from: files.map(Authv.Add.read)), dryRun: dryRun) }
+            return {
+                let passwords = Passwords(file: nil)
+                try Authv.Add.finish(try Importer.plan(from: files.map { try Authv.Add.read($0, passwords: passwords) }), dryRun: dryRun)
+            }
         default:
             return nil
         }

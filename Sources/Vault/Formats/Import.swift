@@ -1,9 +1,36 @@
 public import OTP
 
-/// One input to `add`: the QR payloads found in an image, or a text file's contents.
+/// One input to `add`: the QR payloads found in an image, a text file's contents, or the entries of
+/// another authenticator's export file.
 public enum ImportSource: Sendable {
     case image(file: String, payloads: [String])
     case text(file: String, content: String)
+    case export(file: String, entries: [ImportedEntry])
+}
+
+/// An entry of an export that authv cannot carry, with the file it is in.
+public struct SkippedEntry: Sendable, Equatable, CustomStringConvertible {
+    public var file: String
+    public var entry: UnsupportedEntry
+    public var description: String { "\(ImportError.name(file)): \(entry)" }
+}
+
+/// What the inputs of one `add` hold, counted so that nothing can be dropped silently: every entry is an
+/// account to add, a repeat of one given before, or an entry authv cannot carry.
+public struct ImportPlan: Sendable {
+    /// The accounts, in order, each once.
+    public var accounts: [Account] = []
+    /// Entries that repeat an account given before in the same inputs.
+    public var repeated: [Account] = []
+    /// Entries authv cannot carry (mOTP, Yandex, a missing secret, ...).
+    public var unsupported: [SkippedEntry] = []
+    /// Every entry the inputs hold.
+    public var entryCount = 0
+
+    public init() {}
+
+    /// The count rule: entries == accounts + repeats + unsupported.
+    public var isComplete: Bool { entryCount == accounts.count + repeated.count + unsupported.count }
 }
 
 /// Why an input yields no accounts. Each case names the file (and, for text, the line).
@@ -18,6 +45,10 @@ public enum ImportError: Error, Equatable, Sendable, CustomStringConvertible {
     case noURIs(file: String)
     /// A multi-part Google Authenticator export with parts missing (across all inputs).
     case incompleteExport(MigrationError)
+    /// Another authenticator's export that could not be read.
+    case format(file: String, FormatError)
+    /// Entries that authv cannot carry; `add --skip-unsupported` adds the rest.
+    case unsupported([SkippedEntry])
 
     static func name(_ file: String) -> String { file == "-" ? "standard input" : file }
 
@@ -35,6 +66,12 @@ public enum ImportError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(ImportError.name(file)): no otpauth:// URIs in this file"
         case let .incompleteExport(error):
             return "\(error)"
+        case let .format(file, error):
+            return "\(ImportError.name(file)): \(error)"
+        case let .unsupported(entries):
+            let shown = entries.prefix(10).map(\.description).joined(separator: "; ")
+            let more = entries.count > 10 ? "; and \(entries.count - 10) more" : ""
+            return "\(entries.count == 1 ? "an entry" : "\(entries.count) entries") authv cannot carry: \(shown)\(more); nothing was added (--skip-unsupported adds the rest)"
         }
     }
 }
@@ -44,6 +81,12 @@ public enum Importer {
     /// Every account in the sources, in order, with the same account given twice kept once.
     /// Fails on the first bad input; nothing partial is returned.
     public static func accounts(from sources: [ImportSource]) throws(ImportError) -> [Account] {
+        try plan(from: sources).accounts
+    }
+
+    /// Every entry of the sources, counted (see `ImportPlan`). Fails on the first bad input.
+    public static func plan(from sources: [ImportSource]) throws(ImportError) -> ImportPlan {
+        var plan = ImportPlan()
         var accounts: [Account] = []
         var parts: [MigrationPart] = []
         for source in sources {
@@ -68,6 +111,13 @@ public enum Importer {
                     found = true
                 }
                 guard found else { throw .noURIs(file: file) }
+            case let .export(file, entries):
+                for entry in entries {
+                    switch entry {
+                    case let .account(account): accounts.append(account)
+                    case let .unsupported(skipped): plan.unsupported.append(SkippedEntry(file: file, entry: skipped))
+                    }
+                }
             }
         }
         do {
@@ -75,11 +125,16 @@ public enum Importer {
         } catch {
             throw .incompleteExport(error)
         }
-        var unique: [Account] = []
-        for account in accounts where !unique.contains(where: { $0.isSameAccount(as: account) }) {
-            unique.append(account)
+        plan.entryCount = accounts.count + plan.unsupported.count
+        var seen = Set<AccountKey>()
+        for account in accounts {
+            if seen.insert(AccountKey(account)).inserted {
+                plan.accounts.append(account)
+            } else {
+                plan.repeated.append(account)
+            }
         }
-        return unique
+        return plan
     }
 
     private static func take(_ text: String, file: String, line: Int?, into accounts: inout [Account],
@@ -98,5 +153,19 @@ extension Substring {
         guard let start = firstIndex(where: { !isSpace($0) }) else { return self[endIndex...] }
         let end = lastIndex(where: { !isSpace($0) })!
         return self[start...end]
+    }
+}
+
+/// What makes two accounts the same account (`Account.isSameAccount`), as a hashable key.
+public struct AccountKey: Hashable, Sendable {
+    let type: OTPType
+    let secret: [UInt8]
+    let issuer: String
+    let name: String
+    public init(_ account: Account) {
+        type = account.type
+        secret = account.secret
+        issuer = account.issuer
+        name = account.name
     }
 }

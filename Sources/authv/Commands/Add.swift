@@ -9,8 +9,10 @@ extension Authv {
             commandName: "add",
             abstract: "Add the accounts in QR code images, text files of otpauth URIs, or typed in.",
             discussion: """
-                A FILE may be an image with one or more QR codes (PNG, JPEG, GIF, BMP, TIFF, SVG), or text with
-                otpauth:// or otpauth-migration:// URIs, one per line; `-` reads standard input.
+                A FILE may be an image with one or more QR codes (PNG, JPEG, GIF, BMP, TIFF, SVG), text with
+                otpauth:// or otpauth-migration:// URIs, one per line, or the export or backup file of another
+                authenticator (recognised from its content); `-` reads standard input. An encrypted export's
+                password is asked on the terminal, or read from the first line of --password-file.
 
                 Examples:
                   authv add qr.png
@@ -18,6 +20,7 @@ extension Authv {
                   grim -g "$(slurp)" - | authv add -       a screenshot straight from the screen
                   authv add --dry-run qr.png               show what would be added
                   authv add --manual                       type the key a site shows as text
+                  authv add --password-file pw backup.2fas an encrypted 2FAS backup
                 """
         )
 
@@ -30,6 +33,12 @@ extension Authv {
         @Flag(help: "Type issuer, account and secret (the secret without echo).")
         var manual = false
 
+        @Option(help: ArgumentHelp("Read an encrypted export's password from the first line of this file.", valueName: "PFILE"))
+        var passwordFile: String?
+
+        @Flag(help: "Add the entries authv can carry and name each one skipped (mOTP, Yandex, ...).")
+        var skipUnsupported = false
+
         @OptionGroup(title: "With --manual")
         var manualOptions: ManualOptions
 
@@ -38,18 +47,34 @@ extension Authv {
             if !manual && files.isEmpty { throw ValidationError("name at least one FILE (or - for standard input), or use --manual") }
             if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input (-) can be read only once") }
             if !manual && manualOptions.isSet { throw ValidationError("--type, --algorithm, --digits, --period and --counter go with --manual") }
+            if manual && (passwordFile != nil || skipUnsupported) { throw ValidationError("--password-file and --skip-unsupported go with FILEs") }
+            if passwordFile == "-" && files.contains("-") { throw ValidationError("standard input (-) can be read only once") }
         }
 
         func run() throws {
-            let accounts = manual ? [try manualOptions.readAccount()] : try Importer.accounts(from: files.map(Add.read))
-            try Add.finish(accounts, dryRun: dryRun)
+            if manual {
+                var plan = ImportPlan()
+                plan.accounts = [try manualOptions.readAccount()]
+                plan.entryCount = 1
+                try Add.finish(plan, dryRun: dryRun)
+                return
+            }
+            let passwords = Passwords(file: passwordFile)
+            let plan = try Importer.plan(from: files.map { try Add.read($0, passwords: passwords) })
+            try Add.finish(plan, dryRun: dryRun, skipUnsupported: skipUnsupported)
         }
 
         /// Names what would be added (`dryRun`), or adds: everything after reading the inputs, shared by
-        /// the parsed command and the fast path in `Main`.
-        static func finish(_ accounts: [Account], dryRun: Bool) throws {
+        /// the parsed command and the fast path in `Main`. Every entry of the inputs is accounted for: added,
+        /// already stored, or (with `skipUnsupported`) skipped and named; an entry authv cannot carry fails
+        /// the whole add otherwise.
+        static func finish(_ plan: ImportPlan, dryRun: Bool, skipUnsupported: Bool = false) throws {
+            guard plan.isComplete else { throw Failure("internal error: the inputs' \(plan.entryCount) entries were not all accounted for; nothing was added") }
+            if !plan.unsupported.isEmpty && !skipUnsupported { throw ImportError.unsupported(plan.unsupported) }
+            let accounts = plan.accounts
             if dryRun {
                 for account in accounts { Console.note(account.displayName) }
+                for skipped in plan.unsupported { Console.note("would skip: \(skipped)") }
                 return
             }
             let store = try Keyring.open()
@@ -58,9 +83,11 @@ extension Authv {
             let existing = try Keyring.load(store)
             var new: [Account] = []
             var notes: [String] = []
+            var alreadyStored = plan.repeated.count
             for account in accounts {
                 if existing.contains(where: { $0.account.isSameAccount(as: account) }) {
                     notes.append("already stored, not added again: \(account.displayName)")
+                    alreadyStored += 1
                     continue
                 }
                 new.append(account)
@@ -76,18 +103,86 @@ extension Authv {
                 }
             }
             try store.add(new)
+            try verify(plan, added: new, alreadyStored: alreadyStored, in: store)
             for note in notes { Console.note(note) }
+            for skipped in plan.unsupported { Console.note("skipped, not added: \(skipped)") }
         }
 
-        /// Reads one FILE as an image (found from its bytes) or as text.
-        static func read(_ file: String) throws -> ImportSource {
+        /// The count rule, checked against the store itself before `add` succeeds: every entry is in the
+        /// store now (added or already there) or was skipped. Otherwise what this add stored is taken out again.
+        static func verify(_ plan: ImportPlan, added: [Account], alreadyStored: Int, in store: KeyringStore) throws {
+            guard !added.isEmpty else {
+                guard alreadyStored + plan.unsupported.count == plan.entryCount else {
+                    throw Failure("internal error: \(plan.entryCount) entries, \(alreadyStored) already stored, \(plan.unsupported.count) skipped")
+                }
+                return
+            }
+            let now = try store.load().accounts
+            let stored = Set(now.map { AccountKey($0.account) })
+            let missing = plan.accounts.filter { !stored.contains(AccountKey($0)) }
+            if !missing.isEmpty || added.count + alreadyStored + plan.unsupported.count != plan.entryCount {
+                let mine = Set(added.map { AccountKey($0) })
+                for item in now where mine.contains(AccountKey(item.account)) { try? store.remove(item) }
+                throw Failure("the keyring holds \(plan.accounts.count - missing.count) of the \(plan.accounts.count) accounts after storing them (\(plan.entryCount) entries, \(alreadyStored) already stored, \(plan.unsupported.count) skipped); what this add stored was removed again")
+            }
+        }
+
+        /// Reads one FILE: another authenticator's export (recognised from its bytes), an image, or text.
+        static func read(_ file: String, passwords: Passwords = Passwords(file: nil)) throws -> ImportSource {
             let bytes = try InputFile.read(file)
-            if ImageFormat.sniff(bytes) == nil, !bytes.isEmpty, !bytes.contains(0),
-               let text = String(validating: bytes, as: UTF8.self) {
-                return .text(file: file, content: text)
+            if ImageFormat.sniff(bytes) == nil {
+                let content = ExportContent(bytes)
+                do {
+                    if let format = try ExportFormats.detect(content) {
+                        let entries = try format.entries(content) { () throws(FormatError) -> String in
+                            try passwords.password(for: file, format: format.name)
+                        }
+                        return .export(file: file, entries: entries)
+                    }
+                } catch {
+                    throw ImportError.format(file: file, error)
+                }
+                if !bytes.isEmpty, !bytes.contains(0), let text = String(validating: bytes, as: UTF8.self) {
+                    return .text(file: file, content: text)
+                }
             }
             return .image(file: file, payloads: try Scanner().scan(bytes: bytes, file: file))
         }
+    }
+}
+
+/// Where encrypted exports' passwords come from: the first line of `--password-file`, else the terminal
+/// (without echo). Read once and kept for the other files of the same `add`.
+final class Passwords {
+    /// A password file longer than this is not a password file.
+    static let maxFileBytes = 64 << 10
+    let file: String?
+    private var known: String?
+
+    init(file: String?) { self.file = file }
+
+    func password(for input: String, format: String) throws(FormatError) -> String {
+        if let known { return known }
+        let password: String
+        if let file {
+            let bytes: [UInt8]
+            do { bytes = try InputFile.read(file, maxBytes: Passwords.maxFileBytes) } catch {
+                throw .noPassword("--password-file: \(error)")
+            }
+            let line = bytes.prefix { $0 != 0x0A }
+            guard let text = String(validating: line.last == 0x0D ? line.dropLast() : line, as: UTF8.self) else {
+                throw .noPassword("--password-file \(file): the first line is not UTF-8 text")
+            }
+            password = text
+        } else {
+            let shown = input == "-" ? "standard input" : input
+            guard let typed = Console.ask("Password of \(format) file \(shown): ", echo: false) else {
+                throw .noPassword("the \(format) file is encrypted: give its password with --password-file PFILE (there is no terminal to ask on)")
+            }
+            password = typed
+        }
+        known = password
+        return password
     }
 }
 

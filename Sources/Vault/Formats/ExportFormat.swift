@@ -1,0 +1,286 @@
+public import OTP
+import FoundationEssentials
+
+/// The export or backup file format of another authenticator, one type per format (one file each in
+/// Sources/Vault/Formats/). A format takes values and gives values: bytes and a password in, entries out;
+/// it never touches the store, the terminal or the clock. Every format is listed in `ExportFormats.all`.
+public protocol ExportFormat: SendableMetatype {
+    /// The app's name as people know it (`2FAS`, `Aegis`), used in messages.
+    static var name: String { get }
+    /// Whether the content is this format, judged from the bytes alone (never the file's name) and without
+    /// decrypting anything: cheap enough to ask every format in turn.
+    static func recognises(_ content: ExportContent) -> Bool
+    /// Every entry of the file, in the file's order; `password` is called only when the file is encrypted.
+    static func entries(_ content: ExportContent, password: PasswordSource) throws(FormatError) -> [ImportedEntry]
+}
+
+/// Asks for the password of an encrypted file (the terminal or a file, decided by the caller); called at
+/// most once per file, and only for a file that needs it.
+public typealias PasswordSource = () throws(FormatError) -> String
+
+/// Every format authv reads. import-b's formats go here too: one line each.
+public enum ExportFormats {
+    public static let all: [any ExportFormat.Type] = [
+        TwoFAS.self,
+    ]
+
+    /// The format of `content`; nil when it is not structured data at all (otpauth text or an image, which
+    /// `add` reads itself). A JSON, zip or XML file that no format recognises is an error saying what it
+    /// looks like.
+    public static func detect(_ content: ExportContent) throws(FormatError) -> (any ExportFormat.Type)? {
+        if let format = all.first(where: { $0.recognises(content) }) { return format }
+        if let looks = content.looksLike { throw .notKnown(looksLike: looks) }
+        return nil
+    }
+}
+
+/// One entry of an export: an account authv can carry (its note inside), or one it cannot.
+public enum ImportedEntry: Sendable, Equatable {
+    case account(Account)
+    case unsupported(UnsupportedEntry)
+}
+
+/// An entry authv cannot carry (mOTP, Yandex, a missing secret, an unknown algorithm), named so the user
+/// can find it in the app.
+public struct UnsupportedEntry: Sendable, Equatable, CustomStringConvertible {
+    /// 1-based, in the file's order of entries.
+    public var position: Int
+    /// The entry's name as the app shows it (issuer and account).
+    public var name: String
+    /// Why authv cannot carry it (`mOTP`, `missing secret`, `unknown algorithm MD5`).
+    public var reason: String
+
+    public init(position: Int, name: String, reason: String) {
+        self.position = position
+        self.name = name
+        self.reason = reason
+    }
+
+    public var description: String { "entry \(position) \"\(name)\" (\(reason))" }
+}
+
+/// Why an export file could not be read. The caller adds the file's name.
+public enum FormatError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The password does not open the file (the format's own check says so: the file is intact).
+    case wrongPassword(format: String)
+    /// The file is cut short or altered (a tag that does not verify under the right key, bad Base64, ...).
+    case damaged(format: String, String)
+    /// The file is the format but not as its app writes it (a field missing or of the wrong kind).
+    case malformed(format: String, String)
+    /// A version of the format authv does not know.
+    case unsupportedVersion(format: String, String)
+    /// More entries, or longer fields, than authv accepts (named limits beside each parser).
+    case tooLarge(format: String, String)
+    /// JSON, zip or XML that is none of the formats authv knows.
+    case notKnown(looksLike: String)
+    /// The file is encrypted and no password could be had (no terminal, no --password-file, ...).
+    case noPassword(String)
+    /// A library the format needs (libsodium) is not installed.
+    case libraryMissing(String)
+
+    public var description: String {
+        switch self {
+        case let .wrongPassword(format): return "wrong password for this \(format) file"
+        case let .damaged(format, detail): return "damaged \(format) file: \(detail)"
+        case let .malformed(format, detail): return "not a valid \(format) file: \(detail)"
+        case let .unsupportedVersion(format, detail): return "\(format) file of a version authv does not read: \(detail)"
+        case let .tooLarge(format, detail): return "\(format) file too large: \(detail)"
+        case let .notKnown(looks): return "not an export authv knows: looks like \(looks)"
+        case let .noPassword(detail): return detail
+        case let .libraryMissing(detail): return detail
+        }
+    }
+}
+
+/// Limits on what outside files control, checked before anything is allocated or looped on.
+public enum ExportLimits {
+    /// Entries in one file: far more than anyone carries.
+    public static let maxEntries = 100_000
+    /// A secret's length in bytes (HMAC keys beyond a block are hashed anyway; 1 KiB is generous).
+    public static let maxSecretBytes = 1024
+    /// A name, issuer or note, in bytes.
+    public static let maxTextBytes = 64 << 10
+    /// Key-derivation iterations (PBKDF2) a file may ask for: beyond this a hostile file could stall authv.
+    public static let maxPBKDF2Iterations = 10_000_000
+}
+
+/// An export file's bytes, with what every format's detector wants to know parsed once.
+public struct ExportContent: Sendable {
+    public let bytes: [UInt8]
+    /// The top-level JSON value, when the bytes are one JSON document.
+    public let json: JSONValue?
+
+    public init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+        let first = bytes.first { !ExportContent.isSpace($0) }
+        if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") {
+            json = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        } else {
+            json = nil
+        }
+    }
+
+    static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0a || byte == 0x0d || byte == 0x09 }
+
+    /// The top-level JSON object's members, when the content is a JSON object.
+    public var object: [String: JSONValue]? {
+        if case let .object(members) = json { return members }
+        return nil
+    }
+
+    /// The bytes as UTF-8 text (a byte-order mark dropped), or nil.
+    public var text: String? {
+        var slice = bytes[...]
+        if slice.starts(with: [0xEF, 0xBB, 0xBF]) { slice = slice.dropFirst(3) }
+        return String(validating: slice, as: UTF8.self)
+    }
+
+    /// A zip archive (local file header, or an empty archive's end record).
+    public var isZip: Bool { bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) || bytes.starts(with: [0x50, 0x4B, 0x05, 0x06]) }
+
+    /// JSON that does not parse (cut short, say) whose text names every one of `keys` as `"key"`: lets a
+    /// format claim its own damaged file, so the error says "damaged 2FAS file" rather than "unknown".
+    public func isDamagedJSON(mentioning keys: [String]) -> Bool {
+        guard json == nil, let first = bytes.first(where: { !ExportContent.isSpace($0) }),
+              first == UInt8(ascii: "{") || first == UInt8(ascii: "[") else { return false }
+        return keys.allSatisfy { key in ExportContent.contains(bytes, Array("\"\(key)\"".utf8)) }
+    }
+
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first, haystack.count >= needle.count else { return false }
+        var index = 0
+        let last = haystack.count - needle.count
+        while index <= last {
+            if haystack[index] == first && haystack[index..<(index + needle.count)].elementsEqual(needle) { return true }
+            index += 1
+        }
+        return false
+    }
+
+    /// XML: the first non-space character is `<`.
+    public var isXML: Bool { bytes.drop(while: ExportContent.isSpace).first == UInt8(ascii: "<") }
+
+    /// What structured content that no format recognises looks like, for the error; nil for content that
+    /// is not JSON, zip or XML (text of URIs, an image).
+    var looksLike: String? {
+        if isZip { return "a zip archive" }
+        if let json {
+            switch json {
+            case let .object(members):
+                let keys = members.keys.sorted().prefix(5).map { "\"\($0)\"" }.joined(separator: ", ")
+                return keys.isEmpty ? "an empty JSON object" : "a JSON object with \(keys)\(members.count > 5 ? ", ..." : "")"
+            case let .array(items): return "a JSON array of \(items.count) item\(items.count == 1 ? "" : "s")"
+            default: return "a JSON value"
+            }
+        }
+        if isXML, text != nil { return "an XML document" }
+        let first = bytes.first { !ExportContent.isSpace($0) }
+        if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") { return "damaged JSON" }
+        return nil
+    }
+}
+
+/// Any JSON value, for detectors to look at a document's shape; formats decode their own types.
+public indirect enum JSONValue: Sendable, Equatable, Decodable {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() { self = .null }
+        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
+        else if let value = try? container.decode(Double.self) { self = .number(value) }
+        else if let value = try? container.decode(String.self) { self = .string(value) }
+        else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
+        else { self = .object(try container.decode([String: JSONValue].self)) }
+    }
+
+    public subscript(key: String) -> JSONValue? {
+        if case let .object(members) = self { return members[key] }
+        return nil
+    }
+
+    public var array: [JSONValue]? {
+        if case let .array(items) = self { return items }
+        return nil
+    }
+
+    public var string: String? {
+        if case let .string(text) = self { return text }
+        return nil
+    }
+}
+
+/// Helpers every format shares: decoding its JSON with the format's name in errors, building accounts
+/// with the same checks as otpauth URIs, bounding counts.
+public enum FormatSupport {
+    /// Decodes `T` from JSON bytes; a decoding failure becomes `malformed`, naming the path to the bad field.
+    public static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8], format: String) throws(FormatError) -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(bytes))
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw .malformed(format: format, "missing field '\(path(context.codingPath + [key]))'")
+        } catch let DecodingError.typeMismatch(_, context) {
+            throw .malformed(format: format, "field '\(path(context.codingPath))' is of the wrong kind")
+        } catch let DecodingError.valueNotFound(_, context) {
+            throw .malformed(format: format, "field '\(path(context.codingPath))' is null")
+        } catch {
+            throw .damaged(format: format, "not valid JSON (cut short?)")
+        }
+    }
+
+    static func path(_ keys: [any CodingKey]) -> String {
+        keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().drop { $0 == "." }.description
+    }
+
+    /// Refuses more than `ExportLimits.maxEntries` entries.
+    public static func checkCount(_ count: Int, format: String) throws(FormatError) {
+        guard count <= ExportLimits.maxEntries else {
+            throw .tooLarge(format: format, "\(count) entries; the limit is \(ExportLimits.maxEntries)")
+        }
+    }
+
+    /// The display name of an entry for messages: `Issuer (name)`, as authv shows accounts.
+    public static func entryName(issuer: String, name: String) -> String {
+        Account(issuer: issuer, name: name, secret: []).displayName
+    }
+
+    /// An account from an entry's fields, judged as an otpauth URI's parameters are (the one place that
+    /// judges them), or the reason it cannot be carried. `type` is the format's own type name (TOTP, HOTP,
+    /// STEAM, in any case); `secret` is Base32; `counter` the next counter to use.
+    public static func account(position: Int, type: String, issuer: String, name: String, secret: String?,
+                               algorithm: String?, digits: Int?, period: Int?, counter: UInt64?,
+                               note: String = "") -> ImportedEntry {
+        let shown = entryName(issuer: issuer, name: name)
+        let unsupported = { (reason: String) in ImportedEntry.unsupported(UnsupportedEntry(position: position, name: shown, reason: reason)) }
+        guard let secret, !secret.isEmpty else { return unsupported("missing secret") }
+        guard issuer.utf8.count <= ExportLimits.maxTextBytes, name.utf8.count <= ExportLimits.maxTextBytes,
+              note.utf8.count <= ExportLimits.maxTextBytes, secret.utf8.count <= ExportLimits.maxSecretBytes * 2 else {
+            return unsupported("a name, note or secret longer than authv accepts")
+        }
+        guard !issuer.contains("\0"), !name.contains("\0") else { return unsupported("a NUL character in its name") }
+        var parameters = ["secret": secret, "issuer": issuer]
+        if let algorithm { parameters["algorithm"] = algorithm }
+        if let digits { parameters["digits"] = String(digits) }
+        if let period { parameters["period"] = String(period) }
+        if let counter { parameters["counter"] = String(counter) }
+        let kind = type.lowercased()
+        guard ["totp", "hotp", "steam"].contains(kind) else { return unsupported(type) }
+        do {
+            var account = try OTPAuthURI.account(typeName: kind, labelIssuer: issuer, name: name, parameters: parameters)
+            account.note = note
+            return .account(account)
+        } catch let URIError.unsupportedAlgorithm(algorithm) {
+            return unsupported("unknown algorithm \(algorithm)")
+        } catch {
+            return unsupported("\(error)")
+        }
+    }
+
+    /// Base32 of raw secret bytes, for formats that store bytes (FreeOTP+, Base64 fields).
+    public static func base32(_ bytes: [UInt8]) -> String { Base32.encode(bytes) }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import OTP
+import Testing
+import TestSupport
+
+/// One account of Fixtures/imports/canonical.json, the set every import fixture reproduces.
+struct CanonicalAccount: Decodable, Sendable {
+    var issuer: String
+    var name: String
+    var type: String
+    var algorithm: String
+    var digits: Int
+    var period: Int?
+    var counter: UInt64?
+    var secret: String
+    var note: String
+
+    var displayName: String { Account(issuer: issuer, name: name, secret: []).displayName }
+}
+
+let importFixtures = fixtures + "imports/"
+
+/// The canonical accounts, read from the JSON file the fixture generators read.
+let canonicalAccounts: [CanonicalAccount] = {
+    struct File: Decodable { var accounts: [CanonicalAccount] }
+    let data = (try? Data(contentsOf: URL(fileURLWithPath: importFixtures + "canonical.json"))) ?? Data()
+    return (try? JSONDecoder().decode(File.self, from: data).accounts) ?? []
+}()
+
+extension Session {
+    /// Runs authv with an argument array.
+    @discardableResult
+    func authv(arguments: [String], stdin: Data = Data()) throws -> RunResult {
+        try run(authvBinary, arguments, stdin: stdin, environment: keyring.environment, replaceEnvironment: true,
+                directory: folder)
+    }
+
+    /// A password file holding `password` on its first line (and something else after it).
+    func passwordFile(_ password: String = "correct horse battery staple") throws -> String {
+        try file("password-\(password.utf8.count).txt", password + "\nthis line is not read\n")
+    }
+}
+
+/// What the canonical comparison leaves out for a format that cannot carry it.
+struct CanonicalOptions: Sendable {
+    /// The format keeps no notes.
+    var notes = true
+    /// The canonical accounts the format can hold (all by default).
+    var accounts: @Sendable (CanonicalAccount) -> Bool = { _ in true }
+}
+
+/// Imports `fixture` with the built binary into a fresh private keyring and compares what `list --json`
+/// shows, and what the keyring holds (secret, note, read with secret-tool), entry by entry with the
+/// canonical accounts.
+func expectCanonicalImport(_ fixture: String, arguments: [String] = [], _ options: CanonicalOptions = CanonicalOptions(),
+                           sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let s = try Session()
+    let expected = canonicalAccounts.filter(options.accounts)
+    try #require(!expected.isEmpty, "the canonical set is empty", sourceLocation: sourceLocation)
+    let result = try s.authv(arguments: ["add"] + arguments + [fixture])
+    #expect(result.status == 0, "\(result.stderr)", sourceLocation: sourceLocation)
+    #expect(result.stdout.isEmpty, sourceLocation: sourceLocation)
+    for account in expected {
+        #expect(result.stderr.contains("added: \(account.displayName)"), "\(account.displayName) not reported added: \(result.stderr)",
+                sourceLocation: sourceLocation)
+    }
+
+    let list = try s.authv("list", "--json")
+    #expect(list.status == 0, "\(list.stderr)", sourceLocation: sourceLocation)
+    let rows = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]],
+                            sourceLocation: sourceLocation)
+    #expect(rows.count == expected.count, "list --json has \(rows.count) accounts, canonical \(expected.count)",
+            sourceLocation: sourceLocation)
+    let stored = try s.storedAccounts()
+    for account in expected {
+        let row = rows.first { $0["issuer"] as? String == account.issuer && $0["account"] as? String == account.name }
+        guard let row else {
+            Issue.record("\(account.displayName) is not in list --json", sourceLocation: sourceLocation)
+            continue
+        }
+        #expect(row["type"] as? String == account.type, "\(account.displayName): type", sourceLocation: sourceLocation)
+        #expect(row["digits"] as? Int == account.digits, "\(account.displayName): digits", sourceLocation: sourceLocation)
+        if account.type != "steam" {
+            #expect(row["algorithm"] as? String == account.algorithm, "\(account.displayName): algorithm", sourceLocation: sourceLocation)
+        }
+        if account.type == "hotp" {
+            #expect((row["counter"] as? NSNumber)?.uint64Value == account.counter, "\(account.displayName): counter \(row["counter"] ?? "none")",
+                    sourceLocation: sourceLocation)
+        } else {
+            #expect(row["period"] as? Int == account.period, "\(account.displayName): period", sourceLocation: sourceLocation)
+        }
+        let kept = stored.first { $0.issuer == account.issuer && $0.name == account.name }
+        #expect(kept?.secret == (try? Base32.decode(account.secret)), "\(account.displayName): secret", sourceLocation: sourceLocation)
+        if options.notes {
+            #expect(kept?.note == account.note, "\(account.displayName): note \(kept?.note ?? "none")", sourceLocation: sourceLocation)
+        }
+    }
+    // No raw newline in any stored secret (notes are percent-encoded).
+    #expect(try s.stored().allSatisfy { !$0.contains("\n") && !$0.contains("\r") }, sourceLocation: sourceLocation)
+}
