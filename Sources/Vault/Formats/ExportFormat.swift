@@ -107,14 +107,14 @@ public enum ExportLimits {
 /// An export file's bytes, with what every format's detector wants to know parsed once.
 public struct ExportContent: Sendable {
     public let bytes: [UInt8]
-    /// The top-level JSON value, when the bytes are one JSON document.
-    public let json: JSONValue?
+    /// The top-level JSON value, when the bytes are one JSON document (Vault's JSONValue).
+    let json: JSONValue?
 
     public init(_ bytes: [UInt8]) {
         self.bytes = bytes
         let first = bytes.first { !ExportContent.isSpace($0) }
         if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") {
-            json = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+            json = JSONValue.parse(bytes)
         } else {
             json = nil
         }
@@ -123,10 +123,7 @@ public struct ExportContent: Sendable {
     static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0a || byte == 0x0d || byte == 0x09 }
 
     /// The top-level JSON object's members, when the content is a JSON object.
-    public var object: [String: JSONValue]? {
-        if case let .object(members) = json { return members }
-        return nil
-    }
+    var object: [String: JSONValue]? { json?.object }
 
     /// The bytes as UTF-8 text (a byte-order mark dropped), or nil.
     public var text: String? {
@@ -176,41 +173,6 @@ public struct ExportContent: Sendable {
         if isXML, text != nil { return "an XML document" }
         let first = bytes.first { !ExportContent.isSpace($0) }
         if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") { return "damaged JSON" }
-        return nil
-    }
-}
-
-/// Any JSON value, for detectors to look at a document's shape; formats decode their own types.
-public indirect enum JSONValue: Sendable, Equatable, Decodable {
-    case null
-    case bool(Bool)
-    case number(Double)
-    case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() { self = .null }
-        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
-        else if let value = try? container.decode(Double.self) { self = .number(value) }
-        else if let value = try? container.decode(String.self) { self = .string(value) }
-        else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
-        else { self = .object(try container.decode([String: JSONValue].self)) }
-    }
-
-    public subscript(key: String) -> JSONValue? {
-        if case let .object(members) = self { return members[key] }
-        return nil
-    }
-
-    public var array: [JSONValue]? {
-        if case let .array(items) = self { return items }
-        return nil
-    }
-
-    public var string: String? {
-        if case let .string(text) = self { return text }
         return nil
     }
 }

@@ -44,7 +44,7 @@ public enum TwoFAS: ExportFormat {
         if content.isDamagedJSON(mentioning: ["services", "otp"]) || content.isDamagedJSON(mentioning: ["servicesEncrypted"]) {
             return true
         }
-        guard let object = content.object, case .number = object["schemaVersion"] else { return false }
+        guard let object = content.object, object["schemaVersion"]?.int != nil else { return false }
         return object["services"]?.array != nil || object["servicesEncrypted"]?.string != nil
     }
 
