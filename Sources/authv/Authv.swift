@@ -20,28 +20,50 @@ struct Authv: ParsableCommand {
     )
 }
 
-/// Runs the command; library errors become one line on standard error and exit status 1.
+/// Runs the command; library errors become one line on standard error and exit status 1. Whatever the
+/// command, output that did not reach standard output is a failure too (see Console).
 @main
 enum Main {
     static func main() {
+        Console.claimStandardStreams()
         StoreLock.waitingNotice = { holder in Console.note("waiting for authv's lock, held by \(holder)") }
         do {
             if let fast = fastPath(Array(CommandLine.arguments.dropFirst())) {
                 try fast()
-                return
+            } else {
+                var command = try Authv.parseAsRoot()
+                try command.run()
             }
-            var command = try Authv.parseAsRoot()
-            try command.run()
         } catch let error as CleanExit {
-            Authv.exit(withError: error)
+            finish(error)
         } catch let error as ExitCode {
-            Authv.exit(withError: error)
+            finish(error)
         } catch let error where Main.isParserError(error) {
-            Authv.exit(withError: error)
+            finish(error)
         } catch {
             Console.error("\(error)")
             exit(1)
         }
+        finish(nil)
+    }
+
+    /// Ends the process after the command: with a failure when its output was not delivered, else with
+    /// the status that `error` (help, --version, a usage error, an ExitCode) or success asks for. What
+    /// swift-argument-parser would print on standard output (help, completions) goes through Console.
+    static func finish(_ error: Error?) -> Never {
+        let status = error.map { Authv.exitCode(for: $0) } ?? .success
+        if let error, status == .success {
+            let text = Authv.fullMessage(for: error)
+            if !text.isEmpty { Console.out(text) }
+        } else if let error {
+            if let lost = Console.finishOutput() { Console.error(lost); exit(1) }
+            Authv.exit(withError: error)
+        }
+        if let lost = Console.finishOutput() {
+            Console.error(lost)
+            exit(1)
+        }
+        exit(status.rawValue)
     }
 
     /// The plain forms people run most, `authv code QUERY [-n]` (from hotkeys, dozens of times a day) and

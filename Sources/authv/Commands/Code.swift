@@ -117,7 +117,10 @@ struct CodeRequest {
             Console.note("copied the code of \(selected.account.displayName) with \(clipboard.name)"
                          + (clearAfter > 0 ? "; cleared in \(clearAfter) s" : ""))
         } else {
-            Console.out(code, newline: !noNewline)
+            let lost = selected.account.type == .hotp
+                ? "the HOTP counter of \(selected.account.displayName) has moved on, so this code is used: run `authv code` again for the next one"
+                : nil
+            Console.out(code, newline: !noNewline, ifLost: lost)
         }
     }
 }

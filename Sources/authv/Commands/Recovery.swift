@@ -111,7 +111,7 @@ extension Authv {
             }
             codes.codes[next].used = true
             try store.setRecoveryCodes(codes, for: selected)  // marked used before it is shown
-            Console.out(codes.codes[next].code)
+            Console.out(codes.codes[next].code, ifLost: "that recovery code of \(selected.account.displayName) is marked used all the same: take the next one, or read it with `authv recovery list`")
             Console.note("\(codes.unused) unused recovery code\(codes.unused == 1 ? "" : "s") left for \(selected.account.displayName)")
         }
     }
