@@ -98,3 +98,42 @@ func expectCanonicalImport(_ fixture: String, arguments: [String] = [], _ option
     // No raw newline in any stored secret (notes are percent-encoded).
     #expect(try s.stored().allSatisfy { !$0.contains("\n") && !$0.contains("\r") }, sourceLocation: sourceLocation)
 }
+
+/// What an encrypted format's damaged files must give, each exactly.
+struct EncryptedOutcomes: Sendable {
+    /// The encrypted canonical fixture and one with a ciphertext byte flipped (in Fixtures/imports/).
+    var encrypted: String
+    var flipped: String
+    /// The error for a wrong password, a flipped byte, and the file cut in half.
+    var wrongPassword: String
+    var flippedError: String
+    var truncatedError: String
+}
+
+/// The four outcomes of an encrypted format: the right password imports the canonical set; a wrong one,
+/// the flipped byte and the truncated file are each their own one-line error naming the file, and leave
+/// the keyring empty.
+func expectEncryptedOutcomes(_ outcomes: EncryptedOutcomes, _ options: CanonicalOptions = CanonicalOptions(),
+                             sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let s = try Session()
+    let right = try s.passwordFile()
+    try expectCanonicalImport(importFixtures + outcomes.encrypted, arguments: ["--password-file", right], options,
+                              sourceLocation: sourceLocation)
+
+    let file = importFixtures + outcomes.encrypted
+    let wrong = try s.authv("add", "--password-file", try s.passwordFile("Tr0ub4dor&3"), file)
+    expectFailure(wrong, mentioning: [file, outcomes.wrongPassword], sourceLocation: sourceLocation)
+
+    let flipped = importFixtures + outcomes.flipped
+    let damaged = try s.authv("add", "--password-file", right, flipped)
+    expectFailure(damaged, mentioning: [flipped, outcomes.flippedError], sourceLocation: sourceLocation)
+    #expect(!damaged.stderr.contains("wrong password"), "a damaged file is not a wrong password: \(damaged.stderr)",
+            sourceLocation: sourceLocation)
+
+    let bytes = try Data(contentsOf: URL(fileURLWithPath: file))
+    let cut = s.folder + "/cut-" + outcomes.encrypted
+    try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: cut))
+    let truncated = try s.authv("add", "--password-file", right, cut)
+    expectFailure(truncated, mentioning: [cut, outcomes.truncatedError], sourceLocation: sourceLocation)
+    #expect(try s.stored().isEmpty, "nothing stored after the failures", sourceLocation: sourceLocation)
+}

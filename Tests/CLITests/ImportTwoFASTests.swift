@@ -23,38 +23,20 @@ struct ImportTwoFASTests {
                                   CanonicalOptions(notes: false, accounts: { $0.type == "totp" }))
     }
 
-    @Test func encryptedWithTheRightPassword() throws {
-        let s = try Session()
-        try expectCanonicalImport(importFixtures + "2fas-v4-encrypted.2fas", arguments: ["--password-file", try s.passwordFile()],
-                                  ImportTwoFASTests.noNotes)
+    @Test func encrypted() throws {
+        try expectEncryptedOutcomes(EncryptedOutcomes(
+            encrypted: "2fas-v4-encrypted.2fas", flipped: "2fas-v4-flipped.2fas",
+            wrongPassword: "wrong password for this 2FAS file",
+            flippedError: "damaged 2FAS file: the services do not decrypt",
+            truncatedError: "damaged 2FAS file: not valid JSON"), ImportTwoFASTests.noNotes)
     }
 
-    @Test func aWrongPasswordIsToldApartAndStoresNothing() throws {
+    @Test func aTruncatedPlainFileIsDamaged() throws {
         let s = try Session()
-        let file = importFixtures + "2fas-v4-encrypted.2fas"
-        let result = try s.authv("add", "--password-file", try s.passwordFile("Tr0ub4dor&3"), file)
-        expectFailure(result, mentioning: [file, "wrong password for this 2FAS file"])
-        #expect(try s.stored().isEmpty)
-    }
-
-    @Test func aFlippedCiphertextByteIsDamageNotAWrongPassword() throws {
-        let s = try Session()
-        let file = importFixtures + "2fas-v4-flipped.2fas"
-        let result = try s.authv("add", "--password-file", try s.passwordFile(), file)
-        expectFailure(result, mentioning: [file, "damaged 2FAS file: the services do not decrypt"])
-        #expect(!result.stderr.contains("wrong password"))
-        #expect(try s.stored().isEmpty)
-    }
-
-    @Test func aTruncatedFileIsDamaged() throws {
-        let s = try Session()
-        for name in ["2fas-v4-encrypted.2fas", "2fas-v4-plain.2fas"] {
-            let bytes = try Data(contentsOf: URL(fileURLWithPath: importFixtures + name))
-            let path = s.folder + "/cut-" + name
-            try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: path))
-            let result = try s.authv("add", "--password-file", try s.passwordFile(), path)
-            expectFailure(result, mentioning: [path, "damaged 2FAS file: not valid JSON"])
-        }
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: importFixtures + "2fas-v4-plain.2fas"))
+        let path = s.folder + "/cut.2fas"
+        try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: path))
+        expectFailure(try s.authv("add", path), mentioning: [path, "damaged 2FAS file: not valid JSON"])
         #expect(try s.stored().isEmpty)
     }
 

@@ -21,6 +21,7 @@ public typealias PasswordSource = () throws(FormatError) -> String
 /// Every format authv reads. import-b's formats go here too: one line each.
 public enum ExportFormats {
     public static let all: [any ExportFormat.Type] = [
+        AegisImport.self,
         TwoFAS.self,
     ]
 
