@@ -150,4 +150,86 @@ struct DoctorTests {
                              environment: environment.merging(["AUTHV_CLOCK_STATUS": "unsynchronised"]) { $1 }, replaceEnvironment: true)
         #expect(silent.status == 1 && silent.stdout.contains("FAIL  clock sync: not synchronised"), "\(silent.stdout)")
     }
+
+    // MARK: vanished accounts
+
+    /// Removes authv's items whose issuer attribute is `issuer` with secret-tool, behind authv's back.
+    func removeBehindAuthvsBack(_ s: Session, issuer: String) throws {
+        let result = try run("secret-tool", ["clear", "xdg:schema", "io.github.authv.Account", "issuer", issuer],
+                             environment: s.keyring.environment, replaceEnvironment: true)
+        try #require(result.status == 0, "secret-tool clear: \(result.stderr)")
+    }
+
+    @Test func accountsRemovedBehindAuthvsBackAreCounted() throws {
+        let s = try Session()
+        let uris = try s.file("uris.txt", [P1, P2, P3].joined(separator: "\n") + "\n")
+        try #require(try s.authv("add", uris).status == 0)
+        #expect(try s.authv("list").stderr == "")
+        try removeBehindAuthvsBack(s, issuer: "github")
+        #expect(try s.stored().count == 2)
+
+        let list = try s.authv("list")
+        #expect(list.status == 0 && list.stdout.split(separator: "\n").count == 2)
+        #expect(list.stderr.split(separator: "\n").count == 1, "one line: \(list.stderr)")
+        #expect(list.stderr.hasPrefix("warning: 1 account is missing from the keyring: authv last saw 3 there, it answers with 2"), "\(list.stderr)")
+        #expect(list.stderr.contains("authv add BACKUP") && list.stderr.contains("authv doctor --accept-missing"))
+        // code finds its account by an exact match, reading no other item: it repeats what list found.
+        let code = try s.authv("code", "example", "--at", "59")
+        let expected = try expectedCode(P1, at: 59)
+        #expect(code.status == 0 && code.stdout == expected + "\n")
+        #expect(code.stderr.contains("1 account is missing"), "\(code.stderr)")
+        let doctor = try s.authv("doctor", extra: ["AUTHV_CLOCK_STATUS": "synchronised", "AUTHV_NTP_SERVER": "127.0.0.1:9"])
+        #expect(doctor.status == 1)
+        #expect(doctor.stdout.contains("FAIL  accounts: 1 account is missing from the keyring: authv last saw 3"), "\(doctor.stdout)")
+
+        // Another goes: code's full read (no exact match) counts it at once.
+        try removeBehindAuthvsBack(s, issuer: "corp vpn")
+        let partial = try s.authv("code", "alice", "--at", "59")
+        #expect(partial.status == 0 && partial.stderr.contains("warning: 2 accounts are missing from the keyring: authv last saw 3 there, it answers with 1"), "\(partial.stderr)")
+
+        // The backup restores them: the warning ends.
+        let restored = try s.authv("add", uris)
+        #expect(restored.status == 0, "\(restored.stderr)")
+        #expect(try s.authv("list").stderr == "")
+        #expect(try s.authv("code", "example", "--at", "59").stderr == "")
+
+        // Lost for good: --accept-missing takes the new count.
+        try removeBehindAuthvsBack(s, issuer: "example")
+        #expect(try s.authv("list").stderr.contains("1 account is missing"))
+        let accept = try s.authv("doctor", "--accept-missing", extra: ["AUTHV_CLOCK_STATUS": "synchronised", "AUTHV_NTP_SERVER": "127.0.0.1:9"])
+        #expect(accept.status == 0 && accept.stdout.contains("ok    accounts: 2 taken as the number the keyring holds from now on (1 missing accepted)"), "\(accept.stdout)")
+        #expect(try s.authv("list").stderr == "")
+        #expect(try s.authv("code", "github", "--at", "59").stderr == "")
+        #expect(try s.authv("doctor", extra: ["AUTHV_CLOCK_STATUS": "synchronised", "AUTHV_NTP_SERVER": "127.0.0.1:9"]).status == 0)
+
+        // The state file: 0600 in a 0700 folder, no name, no secret.
+        let folder = s.keyring.environment["HOME"]! + "/.local/state/authv"
+        let attributes = try FileManager.default.attributesOfItem(atPath: folder + "/state")
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        #expect((try FileManager.default.attributesOfItem(atPath: folder)[.posixPermissions] as? Int) == 0o700)
+        let text = try String(contentsOfFile: folder + "/state", encoding: .utf8)
+        #expect(text.contains("count 2 2 keyring"), "\(text)")
+        for part in ["Example", "GitHub", "alice", "JBSWY3DP", "GEZDGNBV", "MFRGGZDF"] { #expect(!text.contains(part)) }
+    }
+
+    @Test func accountsAuthvRemovedAreNotMissing() throws {
+        let s = try Session()
+        let uris = try s.file("uris.txt", [P1, P2, P3].joined(separator: "\n") + "\n")
+        try #require(try s.authv("add", uris).status == 0)
+        #expect(try s.authv("remove", "github", "--yes").status == 0)
+        #expect(try s.authv("remove", "corp vpn", "--yes").status == 0)
+        let list = try s.authv("list")
+        #expect(list.status == 0 && list.stderr == "", "\(list.stderr)")
+        #expect(try s.authv("code", "example", "--at", "59").stderr == "")
+        let doctor = try s.authv("doctor", extra: ["AUTHV_CLOCK_STATUS": "synchronised", "AUTHV_NTP_SERVER": "127.0.0.1:9"])
+        #expect(doctor.status == 0 && doctor.stdout.contains("ok    accounts: none missing"), "\(doctor.stdout)")
+        // An account added by another program raises the count; its later removal by authv is no loss.
+        try #require(try run("secret-tool", ["store", "--label=authv: Other", "xdg:schema", "io.github.authv.Account", "uuid", "0f",
+                                             "issuer", "other", "account", ""],
+                             stdin: Data("otpauth://totp/Other?secret=JBSWY3DPEHPK3PXP&issuer=Other".utf8),
+                             environment: s.keyring.environment, replaceEnvironment: true).status == 0)
+        #expect(try s.authv("list").stderr == "")
+        #expect(try s.authv("remove", "other", "--yes").status == 0)
+        #expect(try s.authv("list").stderr == "")
+    }
 }

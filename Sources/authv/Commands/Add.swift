@@ -104,6 +104,7 @@ extension Authv {
             }
             try store.add(new)
             try verify(plan, added: new, alreadyStored: alreadyStored, in: store)
+            if !new.isEmpty { Keyring.recordChange(by: new.count, now: existing.count + new.count) }
             for note in notes { Console.note(note) }
             for skipped in plan.unsupported { Console.note("skipped, not added: \(skipped)") }
         }

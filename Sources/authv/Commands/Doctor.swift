@@ -9,10 +9,14 @@ extension Authv {
             discussion: """
                 Prints one line per check; exits non-zero when a check fails.
 
-                Example:
+                Examples:
                   authv doctor
+                  authv doctor --accept-missing     the accounts that vanished are gone for good: stop warning
                 """
         )
+
+        @Flag(help: "Take the number of accounts the store holds now as right: ends the warning about missing accounts.")
+        var acceptMissing = false
 
         func run() throws {
             var failed = 0
@@ -28,6 +32,17 @@ extension Authv {
                     report(true, "accounts: \(contents.accounts.count) stored, all readable")
                 } else {
                     report(false, "accounts: \(contents.unreadable.count) item(s) hold no valid otpauth URI: \(contents.unreadable.joined(separator: ", "))")
+                }
+                let count = contents.accounts.count
+                if acceptMissing {
+                    let before = AccountCount.lastShortfall(store: Keyring.countKey)
+                    try AccountCount.accept(store: Keyring.countKey, count: count)
+                    report(true, "accounts: \(count) taken as the number the keyring holds from now on"
+                        + (before.map { " (\($0.missing) missing accepted)" } ?? ""))
+                } else if let shortfall = AccountCount.observe(store: Keyring.countKey, count: count) {
+                    report(false, "accounts: " + Keyring.vanished(shortfall) + "; " + Keyring.restoreAdvice)
+                } else {
+                    report(true, "accounts: none missing since authv last read the keyring")
                 }
             } catch {
                 report(false, "keyring: \(error)")

@@ -27,7 +27,7 @@ extension Authv {
 
         func run() throws {
             let now = time.time
-            var accounts = try Keyring.loadForReading()
+            var accounts = Keyring.checkCount(try Keyring.loadForReading())
             if let query {
                 accounts = AccountQuery.select(query, from: accounts)
                 guard !accounts.isEmpty else { throw QueryError.noMatch(query) }

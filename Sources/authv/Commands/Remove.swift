@@ -26,7 +26,8 @@ extension Authv {
             let store = try Keyring.open()
             let lock = try Keyring.lock()
             defer { withExtendedLifetime(lock) {} }
-            let selected = try AccountQuery.one(query, from: try Keyring.load(store))
+            let all = try Keyring.load(store)
+            let selected = try AccountQuery.one(query, from: all)
             let name = selected.account.displayName
             let recovery = try store.recoveryCodes(for: selected)
             if !yes {
@@ -42,6 +43,7 @@ extension Authv {
                 }
             }
             try store.remove(selected)
+            Keyring.recordChange(by: -1, now: all.count - 1)
             if recovery != nil { try store.removeRecoveryCodes(for: selected) }
             Console.note("removed: \(name)")
         }

@@ -29,14 +29,55 @@ enum Keyring {
 
     /// The accounts a QUERY may select: its exact matches when it has any (found by attribute, reading
     /// no other secret), else every account.
+    /// A full read is compared with the count of accounts authv last saw (`checkCount`); an exact match
+    /// reads no other item, so it only repeats what the last full read found (one small file read).
     static func candidates(for query: String) throws -> [StoredAccount] {
         if let reader = PlainKeyringReader() {
-            if let exact = reader.exactMatches(for: query), !exact.isEmpty { return exact }
-            if let contents = reader.load() { return warn(contents) }
+            if let exact = reader.exactMatches(for: query), !exact.isEmpty { return warnLastShortfall(exact) }
+            if let contents = reader.load() { return checkCount(warn(contents)) }
         }
         let store = try open()
         let exact = try store.exactMatches(for: query) ?? []
-        return exact.isEmpty ? try load(store) : exact
+        return exact.isEmpty ? checkCount(try load(store)) : warnLastShortfall(exact)
+    }
+
+    // MARK: vanished accounts
+
+    /// This store's name in the state file. The keyring is one store, whichever Secret Service provides
+    /// it and whatever its collections: a provider replaced (gnome-keyring by KeePassXC) is one of the
+    /// ways accounts vanish, and would not show if each collection were counted apart.
+    static let countKey = "keyring"
+
+    /// After a full read: records the count and warns on standard error when accounts vanished.
+    @discardableResult
+    static func checkCount(_ accounts: [StoredAccount]) -> [StoredAccount] {
+        if let shortfall = AccountCount.observe(store: countKey, count: accounts.count) { Console.note(vanishedWarning(shortfall)) }
+        return accounts
+    }
+
+    private static func warnLastShortfall(_ accounts: [StoredAccount]) -> [StoredAccount] {
+        if let shortfall = AccountCount.lastShortfall(store: countKey) { Console.note(vanishedWarning(shortfall)) }
+        return accounts
+    }
+
+    static func vanishedWarning(_ shortfall: AccountCount.Shortfall) -> String {
+        "warning: " + vanished(shortfall) + "; " + restoreAdvice
+    }
+
+    static func vanished(_ shortfall: AccountCount.Shortfall) -> String {
+        let n = shortfall.missing
+        return "\(n) account\(n == 1 ? " is" : "s are") missing from the keyring: authv last saw \(shortfall.expected) there, it answers with \(shortfall.found), and authv removed none of them (a keyring reset or replaced?)"
+    }
+
+    static let restoreAdvice = "restore them from a backup with `authv add BACKUP` (a file that `authv export` wrote, or an Aegis vault), or accept the new count with `authv doctor --accept-missing`"
+
+    /// After authv itself added or removed accounts: the new count, so that it is not taken for a loss.
+    static func recordChange(by change: Int, now count: Int) {
+        do {
+            try AccountCount.changed(store: countKey, by: change, now: count)
+        } catch {
+            Console.note("warning: cannot record the number of accounts in authv's state file (\(error)); `authv doctor` may count them as missing")
+        }
     }
 
     private static func warn(_ contents: StoreContents) -> [StoredAccount] {
