@@ -53,9 +53,14 @@ extension SDBus {
     /// Calls `method` of the Secret Service, its arguments written by `arguments`; the reply (to be
     /// released with `messageUnref`), or nil on any error.
     func callSecretService(_ bus: OpaquePointer, _ method: String, _ arguments: (OpaquePointer) -> Bool) -> OpaquePointer? {
+        callMethod(bus, "org.freedesktop.secrets", "/org/freedesktop/secrets", "org.freedesktop.Secret.Service", method, arguments)
+    }
+
+    /// Calls any method; the reply (to be released with `messageUnref`), or nil on any error.
+    func callMethod(_ bus: OpaquePointer, _ destination: String, _ path: String, _ interface: String, _ method: String,
+              _ arguments: (OpaquePointer) -> Bool = { _ in true }) -> OpaquePointer? {
         var message: OpaquePointer? = nil
-        guard newMethodCall(bus, &message, "org.freedesktop.secrets", "/org/freedesktop/secrets",
-                            "org.freedesktop.Secret.Service", method) >= 0, let message else { return nil }
+        guard newMethodCall(bus, &message, destination, path, interface, method) >= 0, let message else { return nil }
         defer { _ = messageUnref(message) }
         guard arguments(message) else { return nil }
         var error = sd_bus_error()

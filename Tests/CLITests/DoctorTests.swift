@@ -232,4 +232,38 @@ struct DoctorTests {
         #expect(try s.authv("remove", "other", "--yes").status == 0)
         #expect(try s.authv("list").stderr == "")
     }
+
+    // MARK: how the keyring stores secrets
+
+    static let quiet = ["AUTHV_CLOCK_STATUS": "synchronised", "AUTHV_NTP_SERVER": "127.0.0.1:9"]
+
+    @Test func aKeyringWithAPasswordIsEncryptedOnDisk() throws {
+        let s = try Session()
+        try #require(try s.authv("add", "-", stdin: Data(P1.utf8)).stderr.contains("added: "))
+        let header = try #require(FileHandle(forReadingAtPath: s.keyring.loginKeyringFile)?.readData(ofLength: 16))
+        #expect(header == Data("GnomeKeyring\n\r\u{0}\n".utf8), "the daemon wrote its binary format")
+        let doctor = try s.authv("doctor", extra: DoctorTests.quiet)
+        #expect(doctor.status == 0, "\(doctor.stdout)")
+        #expect(doctor.stdout.contains("ok    keyring storage: 'Login' is kept encrypted on disk (\(s.keyring.loginKeyringFile))"), "\(doctor.stdout)")
+    }
+
+    @Test func aKeyringWithoutAPasswordIsPlainTextOnDisk() throws {
+        let s = try Session(textual: true)
+        // add warns once per keyring.
+        let first = try s.authv("add", "-", stdin: Data(P1.utf8))
+        #expect(first.status == 0)
+        let warnings = first.stderr.split(separator: "\n").filter { $0.hasPrefix("warning: ") }
+        #expect(warnings.count == 1 && warnings[0].contains("plain text (\(s.keyring.loginKeyringFile)"), "\(first.stderr)")
+        #expect(warnings.first?.contains("authv vault move-from-keyring") == true)
+        let second = try s.authv("add", "-", stdin: Data(P2.utf8))
+        #expect(second.status == 0 && !second.stderr.contains("warning"), "said once: \(second.stderr)")
+        // The file is indeed readable text holding the secret (the oracle: the file itself).
+        let text = try String(contentsOfFile: s.keyring.loginKeyringFile, encoding: .utf8)
+        #expect(text.hasPrefix("[keyring]") && text.contains("JBSWY3DPEHPK3PXP"))
+        let doctor = try s.authv("doctor", extra: DoctorTests.quiet)
+        #expect(doctor.status == 1)
+        let line = try #require(doctor.stdout.split(separator: "\n").first { $0.contains("keyring storage") })
+        #expect(line.hasPrefix("FAIL  keyring storage: 'login' is written to disk in plain text (\(s.keyring.loginKeyringFile)"), "\(line)")
+        #expect(line.contains("Change Password") && line.contains("authv vault move-from-keyring"))
+    }
 }

@@ -104,7 +104,10 @@ extension Authv {
             }
             try store.add(new)
             try verify(plan, added: new, alreadyStored: alreadyStored, in: store)
-            if !new.isEmpty { Keyring.recordChange(by: new.count, now: existing.count + new.count) }
+            if !new.isEmpty {
+                Keyring.recordChange(by: new.count, now: existing.count + new.count)
+                Keyring.warnIfPlainText()
+            }
             for note in notes { Console.note(note) }
             for skipped in plan.unsupported { Console.note("skipped, not added: \(skipped)") }
         }

@@ -44,6 +44,15 @@ extension Authv {
                 } else {
                     report(true, "accounts: none missing since authv last read the keyring")
                 }
+                if let storage = KeyringStorage.inspect(itemPaths: contents.accounts.map(\.handle) + contents.unreadable),
+                   !storage.collections.isEmpty {
+                    for collection in storage.collections {
+                        let (ok, line) = Keyring.storageLine(collection)
+                        report(ok, line)
+                    }
+                } else {
+                    report(nil, "keyring storage: cannot tell whether secrets are encrypted on disk (the Secret Service names no default collection)")
+                }
             } catch {
                 report(false, "keyring: \(error)")
             }

@@ -86,4 +86,34 @@ enum Keyring {
         }
         return contents.accounts
     }
+
+    // MARK: how the keyring stores secrets
+
+    /// `doctor`'s line for one collection.
+    static func storageLine(_ collection: KeyringStorage.Collection) -> (ok: Bool?, line: String) {
+        let name = "'" + (collection.label ?? String(collection.path.split(separator: "/").last ?? "")) + "'"
+        switch collection.verdict {
+        case let .encrypted(file):
+            return (true, "keyring storage: \(name) is kept encrypted on disk (\(file))")
+        case let .plainText(file):
+            return (false, "keyring storage: \(name) is written to disk in plain text (\(file), a keyring without a password): every secret in it can be read from that file; "
+                    + plainTextAdvice)
+        case .memoryOnly:
+            return (false, "keyring storage: \(name) is kept in memory only: what it holds is gone when the keyring daemon stops; make a keyring with a password the default (Seahorse: right-click it, Set as Default)")
+        case let .unknown(why):
+            return (nil, "keyring storage: \(name): \(why)")
+        }
+    }
+
+    static let plainTextAdvice = "give it a password (Seahorse, \"Passwords and Keys\": right-click it, Change Password) or move the accounts into an encrypted vault file (`authv vault create`, then `authv vault move-from-keyring`)"
+
+    /// After `add` stored accounts: a warning, once per keyring file, when the default collection is
+    /// written in plain text (remembered in the state file).
+    static func warnIfPlainText() {
+        guard let collection = KeyringStorage.inspect()?.collections.first, case let .plainText(file) = collection.verdict,
+              !StateFile.load().warnedPlaintext.contains(file) else { return }
+        Console.note("warning: this keyring is written to disk in plain text (\(file), a keyring without a password): "
+                     + plainTextAdvice + "; said once per keyring, see `authv doctor`")
+        _ = try? StateFile.update { if !$0.warnedPlaintext.contains(file) { $0.warnedPlaintext.append(file) } }
+    }
 }
