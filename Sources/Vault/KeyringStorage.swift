@@ -143,18 +143,7 @@ public enum KeyringStorage {
 
     /// The first bytes of a file; nil when it cannot be read.
     static func readHeader(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var bytes = [UInt8](repeating: 0, count: headerLength)
-        var count = 0
-        while count < bytes.count {
-            let n = bytes[count...].withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 { if errno == EINTR { continue }; return nil }
-            if n == 0 { break }
-            count += n
-        }
-        return Array(bytes[0..<count])
+        readFilePrefix(path, upTo: headerLength)
     }
 
     /// The name of the program that owns org.freedesktop.secrets (its executable's name, from /proc).

@@ -40,8 +40,8 @@ public struct StateFile: Sendable, Equatable {
 
     /// The state as the file holds it; empty when there is none. Lines it does not know are skipped.
     public static func load() -> StateFile {
-        guard let path, let text = readSmallFile(path) else { return StateFile() }
-        return StateFile(text: text)
+        guard let path, let bytes = readFilePrefix(path, upTo: maximumSize) else { return StateFile() }
+        return StateFile(text: String(decoding: bytes, as: UTF8.self))
     }
 
     init(text: String) {
@@ -95,21 +95,22 @@ public struct StateFile: Sendable, Equatable {
             }
         }
     }
+}
 
-    static func readSmallFile(_ path: String) -> String? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var bytes = [UInt8](repeating: 0, count: maximumSize)
-        var count = 0
-        while count < bytes.count {
-            let n = bytes[count...].withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 { if errno == EINTR { continue }; return nil }
-            if n == 0 { break }
-            count += n
-        }
-        return String(decoding: bytes[0..<count], as: UTF8.self)
+/// The first `limit` bytes of a file (all of a smaller one); nil when it cannot be read.
+func readFilePrefix(_ path: String, upTo limit: Int) -> [UInt8]? {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var bytes = [UInt8](repeating: 0, count: limit)
+    var count = 0
+    while count < bytes.count {
+        let n = bytes[count...].withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if n < 0 { if errno == EINTR { continue }; return nil }
+        if n == 0 { break }
+        count += n
     }
+    return Array(bytes[0..<count])
 }
 
 /// The count of accounts per store that tells a loss from authv's own removals.
