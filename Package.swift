@@ -33,6 +33,8 @@ let package = Package(
         .systemLibrary(name: "CGdkPixbuf", providers: [.apt(["libgdk-pixbuf-2.0-dev"])]),
 
         .target(name: "SharedLibrary"),
+        // Gives the executable the git commit it is built from (for `authv --version`).
+        .plugin(name: "BuildCommit", capability: .buildTool()),
         .target(name: "AuthvCrypto", dependencies: ["COpenSSL"]),
         .target(name: "OTP", dependencies: ["AuthvCrypto"]),
         // SNTP, for `doctor`'s measurement of the clock's offset (sockets only).
@@ -47,7 +49,8 @@ let package = Package(
                 "OTP", "Scan", "Vault", "CLinux", "NetworkTime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: dlopenedHeaders
+            swiftSettings: dlopenedHeaders,
+            plugins: ["BuildCommit"]
         ),
 
         // Helpers the test targets share: running programs, a private keyring.

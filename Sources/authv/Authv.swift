@@ -14,7 +14,7 @@ struct Authv: ParsableCommand {
               authv list                    every account's code and the seconds it has left
               authv code github | wl-copy   one code, straight to the clipboard
             """,
-        version: "0.1.0",
+        version: BuildInfo.line,
         subcommands: [Add.self, List.self, Code.self, Watch.self, Remove.self, Rename.self, Export.self, Recovery.self, Doctor.self,
                       ClearClipboard.self]
     )
