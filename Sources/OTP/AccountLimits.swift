@@ -10,8 +10,9 @@ public enum AccountLimits {
     public static let maxSecretBytes = 256
     /// Bytes of an otpauth:// URI, as given (percent-encoded).
     public static let maxURIBytes = 4096
-    /// Bytes of an otpauth:// URI's label, as given (percent-encoded).
-    public static let maxLabelBytes = 1024
+    /// Bytes of an otpauth:// URI's label, as given (percent-encoded: room for the longest issuer and name
+    /// written wholly as `%XX`).
+    public static let maxLabelBytes = 2048
     /// Parameters (`name=value` pairs, known or not) in an otpauth:// URI.
     public static let maxParameters = 32
 

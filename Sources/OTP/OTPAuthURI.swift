@@ -18,6 +18,12 @@ public enum URIError: Error, Equatable, Sendable, CustomStringConvertible {
     case unsupportedAlgorithm(String)
     /// The label is not validly percent-encoded UTF-8.
     case invalidLabel
+    /// The URI, or its label, is longer than `AccountLimits` allows ("URI", "label"; the limit in bytes).
+    case tooLong(String, limit: Int)
+    /// More than `AccountLimits.maxParameters` parameters.
+    case tooManyParameters
+    /// Names or secret that `AccountLimits` refuses ("account name holds a NUL character").
+    case unacceptable(String)
 
     public var description: String {
         switch self {
@@ -29,6 +35,9 @@ public enum URIError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .invalidSecret(error): return "invalid parameter 'secret': \(error)"
         case let .unsupportedAlgorithm(name): return "invalid parameter 'algorithm': unsupported algorithm '\(name)' (expected SHA1, SHA256 or SHA512)"
         case .invalidLabel: return "invalid label (bad percent-encoding)"
+        case let .tooLong(part, limit): return "\(part) is longer than \(limit) bytes"
+        case .tooManyParameters: return "more than \(AccountLimits.maxParameters) parameters"
+        case let .unacceptable(reason): return reason
         }
     }
 }
@@ -48,12 +57,18 @@ public enum OTPAuthURI {
     /// Parses one otpauth:// URI.
     public static func parse(_ text: String) throws(URIError) -> Account {
         guard isOTPAuth(text) else { throw .notOTPAuth }
+        // Sizes first, before anything is split, decoded or kept (AccountLimits).
+        guard text.utf8.count <= AccountLimits.maxURIBytes else { throw .tooLong("URI", limit: AccountLimits.maxURIBytes) }
         let rest = text.dropFirst(10)
         let pathAndQuery = rest.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         let path = pathAndQuery[0]
         let query = pathAndQuery.count > 1 ? pathAndQuery[1] : ""
 
         let typeAndLabel = path.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+        if typeAndLabel.count > 1, typeAndLabel[1].utf8.count > AccountLimits.maxLabelBytes {
+            throw .tooLong("label", limit: AccountLimits.maxLabelBytes)
+        }
+        guard query.split(separator: "&").count <= AccountLimits.maxParameters else { throw .tooManyParameters }
         let (labelIssuer, accountName) = try splitLabel(typeAndLabel.count > 1 ? typeAndLabel[1] : "")
 
         var parameters: [String: String] = [:]
@@ -97,6 +112,7 @@ public enum OTPAuthURI {
             issuer = given  // the parameter wins over the label prefix
         }
         var account = Account(type: type, issuer: issuer, name: accountName, secret: secret, note: parameters["note"] ?? "")
+        if let problem = account.limitProblem { throw .unacceptable(problem) }
         guard type != .steam else { return account }  // Steam fixes algorithm, length and period
 
         if let name = parameters["algorithm"] {

@@ -16,16 +16,21 @@ public enum QueryError: Error, Equatable, Sendable, CustomStringConvertible {
 }
 
 /// Selects accounts the way docs/cli.md says: an exact display name, issuer, account name or fingerprint
-/// (case-insensitive) wins; otherwise every account whose display name contains the query.
+/// (case-insensitive) wins; otherwise every account whose display name contains the query. A name
+/// matches as it is stored and as it is shown (`Escape.text`: `real\x0dFAKE`), so that what `list` shows
+/// can be typed back.
 public enum AccountQuery {
     public static func select(_ query: String, from accounts: [StoredAccount]) -> [StoredAccount] {
         let q = query.lowercased()
-        let exact = accounts.filter {
-            $0.account.displayName.lowercased() == q || $0.account.issuer.lowercased() == q
-                || $0.account.name.lowercased() == q || $0.id == q
+        let exact = accounts.filter { stored in
+            stored.id == q || [stored.account.displayName, stored.account.issuer, stored.account.name].contains {
+                $0.lowercased() == q || Escape.text($0).lowercased() == q
+            }
         }
         if !exact.isEmpty { return exact }
-        return accounts.filter { $0.account.displayName.lowercased().contains(q) }
+        return accounts.filter {
+            $0.account.displayName.lowercased().contains(q) || Escape.text($0.account.displayName).lowercased().contains(q)
+        }
     }
 
     /// The one account a query selects, or an error naming every match.

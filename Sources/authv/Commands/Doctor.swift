@@ -1,4 +1,5 @@
 import ArgumentParser
+import OTP
 import Vault
 
 extension Authv {
@@ -21,7 +22,7 @@ extension Authv {
         func run() throws {
             var failed = 0
             func report(_ ok: Bool?, _ text: String) {
-                Console.out((ok == true ? "ok    " : ok == false ? "FAIL  " : "?     ") + text)
+                Console.out((ok == true ? "ok    " : ok == false ? "FAIL  " : "?     ") + Escape.text(text))
                 if ok == false { failed += 1 }
             }
             do {

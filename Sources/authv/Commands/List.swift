@@ -44,11 +44,11 @@ extension Authv {
                 Console.note("no accounts yet: add one with `authv add qr.png`")
                 return
             }
-            let width = rows.map { $0.0.account.displayName.count }.max() ?? 0
+            let width = rows.map { Escape.text($0.0.account.displayName).count }.max() ?? 0
             let codeWidth = rows.map { $0.1?.count ?? 1 }.max() ?? 6
             let colour = Console.colourOut
             for (stored, code, remaining) in rows {
-                let name = stored.account.displayName
+                let name = Escape.text(stored.account.displayName)
                 var line = name + String(repeating: " ", count: width - name.count + 2)
                 let shown = code ?? "-"
                 line += shown + String(repeating: " ", count: codeWidth - shown.count + 2)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import OTP
 import Vault
 
 extension Authv {
@@ -35,6 +36,7 @@ extension Authv {
             var renamed = selected.account
             if let issuer { renamed.issuer = issuer }
             if let account { renamed.name = account }
+            if let problem = renamed.limitProblem { throw Failure(problem) }
             if all.contains(where: { $0.handle != selected.handle && $0.account.isSameAccount(as: renamed) }) {
                 throw Failure("\(renamed.displayName) with this secret is already stored; remove one instead of renaming")
             }

@@ -85,11 +85,11 @@ extension Authv {
             var lines = ["authv  " + (filter.isEmpty ? "type to filter, q to quit" : "filter: \(filter)_   (Esc clears)")
                          + "   \(accounts.count)/\(total)"]
             lines.append("")
-            let nameWidth = min(max(accounts.map { $0.account.displayName.count }.max() ?? 0, 8), max(8, columns / 2))
+            let nameWidth = min(max(accounts.map { Escape.text($0.account.displayName).count }.max() ?? 0, 8), max(8, columns / 2))
             let codeWidth = accounts.map { $0.account.type == .hotp ? 0 : grouped(String(repeating: "0", count: $0.account.digits)).count }.max() ?? 0
             for stored in accounts.prefix(max(0, size.rows - 3)) {
                 let account = stored.account
-                var name = account.displayName
+                var name = Escape.text(account.displayName)
                 if name.count > nameWidth { name = String(name.prefix(nameWidth - 1)) + "…" }
                 name += String(repeating: " ", count: nameWidth - name.count)
                 guard let left = account.secondsLeft(at: now) else {
@@ -108,7 +108,7 @@ extension Authv {
                 }
                 lines.append(name + "  " + (colour ? "\u{1B}[1m\(code)\u{1B}[0m" : code) + "  " + bar + " " + seconds)
             }
-            if accounts.isEmpty { lines.append("no account matches '\(filter)'") }
+            if accounts.isEmpty { lines.append("no account matches '\(Escape.text(filter))'") }
             return lines.joined(separator: "\n")
         }
 

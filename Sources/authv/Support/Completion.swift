@@ -1,3 +1,4 @@
+import OTP
 import Vault
 
 /// Shell completion of account names (bash, zsh and fish scripts call back into authv for them).
@@ -9,7 +10,9 @@ enum Completion {
         guard let accounts = try? Keyring.contents().accounts else { return [] }
         var names: [String] = []
         for stored in accounts {
-            for name in [stored.account.displayName, stored.account.issuer, stored.account.name] where !name.isEmpty {
+            // Shown as `list` shows them, control characters escaped; a QUERY matches that form too.
+            for raw in [stored.account.displayName, stored.account.issuer, stored.account.name] where !raw.isEmpty {
+                let name = Escape.text(raw)
                 if !names.contains(name), name.lowercased().hasPrefix(prefix.lowercased()) { names.append(name) }
             }
         }

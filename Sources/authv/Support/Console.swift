@@ -1,8 +1,12 @@
+import OTP
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Standard output carries data only; every message goes to standard error.
+/// Standard output carries data only; every message goes to standard error. Messages carry names and
+/// file names from outside: each is written with its control characters escaped (`Escape.text`), so no
+/// message can move the cursor, retitle the window or fake a line; data on standard output is escaped
+/// where it is shown to people (list and watch rows), never where it is data (codes, exports).
 ///
 /// Every write to standard output is checked, in this one place: the first that fails (a full disk, a
 /// closed pipe, a closed descriptor) is kept, later output is dropped, and `finishOutput()`, which Main
@@ -27,15 +31,16 @@ enum Console {
         if let failure = writeAll(STDOUT_FILENO, newline ? text + "\n" : text) { outputFailure = failure }
     }
 
-    /// A message for people, on standard error; none once output was lost (the command has failed then,
-    /// and its one-line error says what happened).
+    /// A message for people, on standard error: one line; none once output was lost (the command has
+    /// failed then, and its one-line error says what happened).
     static func note(_ text: String) {
         guard outputFailure == nil else { return }
-        _ = writeAll(STDERR_FILENO, text + "\n")
+        _ = writeAll(STDERR_FILENO, Escape.text(text) + "\n")
     }
 
+    /// A failure, on standard error: one line (a newline in it is escaped like any control character).
     static func error(_ text: String) {
-        _ = writeAll(STDERR_FILENO, "authv: " + text.replacingNewlines() + "\n")
+        _ = writeAll(STDERR_FILENO, "authv: " + Escape.text(text) + "\n")
     }
 
     /// Run first of all. A descriptor 0, 1 or 2 that is closed gets /dev/null, so that no file or socket
@@ -85,7 +90,7 @@ enum Console {
     /// Asks a question on the terminal and reads the answer; nil without a terminal.
     static func ask(_ question: String, echo: Bool = true) -> String? {
         guard isatty(STDIN_FILENO) == 1 else { return nil }
-        _ = writeAll(STDERR_FILENO, question)
+        _ = writeAll(STDERR_FILENO, Escape.text(question))
         var saved = termios()
         let hide = !echo && tcgetattr(STDIN_FILENO, &saved) == 0
         if hide {
@@ -100,12 +105,5 @@ enum Console {
             }
         }
         return readLine(strippingNewline: true)
-    }
-}
-
-extension String {
-    /// Keeps an error message on one line.
-    func replacingNewlines() -> String {
-        String(map { $0.isNewline ? " " : $0 })
     }
 }

@@ -1,3 +1,5 @@
+import OTP
+
 /// The few JSON values `list --json` writes, rendered without Foundation.
 enum JSON {
     case string(String)
@@ -24,12 +26,9 @@ enum JSON {
             switch scalar {
             case "\"": out += "\\\""
             case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7f:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            case _ where Escape.isEscaped(scalar):
+                // Control characters, C1 controls and bidirectional controls: never raw, even in JSON.
+                out += "\\u" + Escape.hex(scalar.value, digits: 4)
             default: out.unicodeScalars.append(scalar)
             }
         }
