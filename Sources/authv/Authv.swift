@@ -75,7 +75,7 @@ enum Main {
         case "code":
             guard arguments.count == 2 || arguments.count == 3 else { return nil }
             let query = arguments[1]
-            guard !query.hasPrefix("-") else { return nil }
+            guard !query.isEmpty, !query.hasPrefix("-") else { return nil }  // the parser reports an empty QUERY
             if arguments.count == 3 && arguments[2] != "-n" { return nil }
             return { try CodeRequest(query: query, noNewline: arguments.count == 3).execute() }
         case "add":

@@ -22,7 +22,7 @@ extension Authv {
         )
 
         @Argument(help: "Selects the account: its name, issuer or account name, or a part of its name.",
-                  completion: .custom(Completion.accountNames))
+                  completion: .custom(Completion.accountNames), transform: QueryArgument.parse)
         var query: String
 
         @Flag(name: .customShort("n"), help: "No newline after the code.")

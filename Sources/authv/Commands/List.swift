@@ -17,7 +17,7 @@ extension Authv {
                 """
         )
 
-        @Argument(help: "Show only the accounts this selects.", completion: .custom(Completion.accountNames))
+        @Argument(help: "Show only the accounts this selects.", completion: .custom(Completion.accountNames), transform: QueryArgument.parse)
         var query: String?
 
         @Flag(help: "A JSON array, one object per account.")

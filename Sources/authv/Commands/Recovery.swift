@@ -33,7 +33,7 @@ extension Authv {
             abstract: "Store the recovery codes in FILE (text, or the site's PDF) with one account.",
             discussion: "Example:\n  authv recovery add github github-recovery-codes.txt"
         )
-        @Argument(help: "Selects the account.", completion: .custom(Completion.accountNames)) var query: String
+        @Argument(help: "Selects the account.", completion: .custom(Completion.accountNames), transform: QueryArgument.parse) var query: String
         @Argument(help: ArgumentHelp("A text or PDF file with the codes; - for standard input.", valueName: "FILE")) var file: String
 
         func run() throws {
@@ -78,7 +78,7 @@ extension Authv {
             abstract: "Show an account's recovery codes and which are used.",
             discussion: "Example:\n  authv recovery list github"
         )
-        @Argument(help: "Selects the account.", completion: .custom(Completion.accountNames)) var query: String
+        @Argument(help: "Selects the account.", completion: .custom(Completion.accountNames), transform: QueryArgument.parse) var query: String
 
         func run() throws {
             let store = try Keyring.open()
@@ -99,7 +99,7 @@ extension Authv {
             abstract: "Print the next unused recovery code of an account, and mark it used (stored before it is printed).",
             discussion: "Example:\n  authv recovery use github | wl-copy"
         )
-        @Argument(help: "Selects the account.", completion: .custom(Completion.accountNames)) var query: String
+        @Argument(help: "Selects the account.", completion: .custom(Completion.accountNames), transform: QueryArgument.parse) var query: String
 
         func run() throws {
             let store = try Keyring.open()

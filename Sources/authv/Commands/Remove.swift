@@ -16,7 +16,7 @@ extension Authv {
                 """
         )
 
-        @Argument(help: "Selects the account.", completion: .custom(Completion.accountNames))
+        @Argument(help: "Selects the account.", completion: .custom(Completion.accountNames), transform: QueryArgument.parse)
         var query: String
 
         @Flag(name: [.short, .long], help: "Do not ask.")

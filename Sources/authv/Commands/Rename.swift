@@ -14,7 +14,7 @@ extension Authv {
                 """
         )
 
-        @Argument(help: "Selects the account.", completion: .custom(Completion.accountNames))
+        @Argument(help: "Selects the account.", completion: .custom(Completion.accountNames), transform: QueryArgument.parse)
         var query: String
 
         @Option(help: "The new issuer (the site's name).")

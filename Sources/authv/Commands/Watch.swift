@@ -30,7 +30,7 @@ extension Authv {
                 """
         )
 
-        @Argument(help: "Show only the accounts this selects.", completion: .custom(Completion.accountNames))
+        @Argument(help: "Show only the accounts this selects.", completion: .custom(Completion.accountNames), transform: QueryArgument.parse)
         var query: String?
 
         func run() throws {
