@@ -8,28 +8,31 @@ public enum AccountLimits {
     public static let maxNameBytes = 256
     /// Bytes of a decoded secret (2048 bits; sites use 80 to 512).
     public static let maxSecretBytes = 256
-    /// Bytes of an otpauth:// URI, as given (percent-encoded).
-    public static let maxURIBytes = 4096
+    /// Bytes of UTF-8 in a note kept with an account (imports carry them).
+    public static let maxNoteBytes = 8192
+    /// Bytes of an otpauth:// URI, as given (percent-encoded): room for the longest label, issuer, note
+    /// and secret, each written wholly as `%XX`.
+    public static let maxURIBytes = 40_960
     /// Bytes of an otpauth:// URI's label, as given (percent-encoded: room for the longest issuer and name
     /// written wholly as `%XX`).
     public static let maxLabelBytes = 2048
     /// Parameters (`name=value` pairs, known or not) in an otpauth:// URI.
     public static let maxParameters = 32
 
-    /// What makes an account's names or secret unacceptable, as "issuer is longer than 256 bytes", or nil.
-    public static func problem(issuer: String, name: String, secret: [UInt8]) -> String? {
-        for (field, text, limit) in [("issuer", issuer, maxIssuerBytes), ("account name", name, maxNameBytes)] {
+    /// What makes an account's names, note or secret unacceptable, as "issuer is longer than 256
+    /// bytes", or nil.
+    public static func problem(_ account: Account) -> String? {
+        for (field, text, limit) in [("issuer", account.issuer, maxIssuerBytes), ("account name", account.name, maxNameBytes),
+                                     ("note", account.note, maxNoteBytes)] {
             if text.utf8.count > limit { return "\(field) is longer than \(limit) bytes" }
-            if text.utf8.contains(0) { return "\(field) holds a NUL character" }
+            if field != "note" && text.utf8.contains(0) { return "\(field) holds a NUL character" }
         }
-        if secret.count > maxSecretBytes { return "secret is longer than \(maxSecretBytes) bytes" }
+        if account.secret.count > maxSecretBytes { return "secret is longer than \(maxSecretBytes) bytes" }
         return nil
     }
 }
 
 extension Account {
     /// What makes this account unacceptable to store (see `AccountLimits`), or nil.
-    public var limitProblem: String? {
-        AccountLimits.problem(issuer: issuer, name: name, secret: secret)
-    }
+    public var limitProblem: String? { AccountLimits.problem(self) }
 }

@@ -49,6 +49,8 @@ public enum ImportError: Error, Equatable, Sendable, CustomStringConvertible {
     case format(file: String, FormatError)
     /// Entries that authv cannot carry; `add --skip-unsupported` adds the rest.
     case unsupported([SkippedEntry])
+    /// An entry of another authenticator's export whose names, note or secret `AccountLimits` refuses.
+    case unacceptable(file: String, entry: Int, reason: String)
 
     static func name(_ file: String) -> String { file == "-" ? "standard input" : file }
 
@@ -68,6 +70,8 @@ public enum ImportError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(error)"
         case let .format(file, error):
             return "\(ImportError.name(file)): \(error)"
+        case let .unacceptable(file, entry, reason):
+            return "\(ImportError.name(file)): entry \(entry): \(reason)"
         case let .unsupported(entries):
             let shown = entries.prefix(10).map(\.description).joined(separator: "; ")
             let more = entries.count > 10 ? "; and \(entries.count - 10) more" : ""
@@ -112,9 +116,12 @@ public enum Importer {
                 }
                 guard found else { throw .noURIs(file: file) }
             case let .export(file, entries):
-                for entry in entries {
+                for (index, entry) in entries.enumerated() {
                     switch entry {
-                    case let .account(account): accounts.append(account)
+                    case let .account(account):
+                        // Every source meets the same bounds (a NUL in a name, a megabyte label).
+                        if let problem = account.limitProblem { throw .unacceptable(file: file, entry: index + 1, reason: problem) }
+                        accounts.append(account)
                     case let .unsupported(skipped): plan.unsupported.append(SkippedEntry(file: file, entry: skipped))
                     }
                 }
