@@ -6,7 +6,8 @@ import PackageDescription
 /// would also link them. Every target that imports Scan or Vault, directly or not, gets these paths: the
 /// compiler may have to load those C modules again when it loads Scan's or Vault's Swift module.
 let dlopenedHeaders: [SwiftSetting] = [
-    .unsafeFlags(["-Xcc", "-I/usr/include/libsecret-1", "-Xcc", "-I/usr/include/gdk-pixbuf-2.0"]),
+    .unsafeFlags(["-Xcc", "-I/usr/include/libsecret-1", "-Xcc", "-I/usr/include/gdk-pixbuf-2.0",
+                  "-Xcc", "-I/usr/include/libxml2"]),
 ]
 
 let package = Package(
@@ -29,6 +30,9 @@ let package = Package(
         // does not use; the include folders of the first two are given by dlopenedHeaders (above).
         .systemLibrary(name: "CLibsecret", providers: [.apt(["libsecret-1-dev"])]),
         .systemLibrary(name: "CSystemd", providers: [.apt(["libsystemd-dev"])]),
+        // libxml2 and libarchive, for the imports that read XML or zip files; opened at first such read.
+        .systemLibrary(name: "CLibxml2", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CArchive", providers: [.apt(["libarchive-dev"])]),
         .systemLibrary(name: "CLinux"),
         .systemLibrary(name: "CGdkPixbuf", providers: [.apt(["libgdk-pixbuf-2.0-dev"])]),
 
@@ -41,7 +45,8 @@ let package = Package(
         .target(name: "NetworkTime"),
         .target(name: "Scan", dependencies: ["CZbar", "CZbarStatic", "CGLib", "CGdkPixbuf", "SharedLibrary"],
                 swiftSettings: dlopenedHeaders),
-        .target(name: "Vault", dependencies: ["OTP", "AuthvCrypto", "CGLib", "CLibsecret", "CSystemd", "SharedLibrary"],
+        .target(name: "Vault", dependencies: ["OTP", "AuthvCrypto", "CGLib", "CLibsecret", "CSystemd", "CLibxml2", "CArchive",
+                                              "SharedLibrary"],
                 swiftSettings: dlopenedHeaders),
         .executableTarget(
             name: "authv",
