@@ -48,8 +48,12 @@ public enum OnePassword: ExportFormat {
     struct Overview: Decodable { let title: String? }
 
     public static func recognises(_ content: ExportContent) -> Bool {
-        guard content.isZip, let names = try? ZipArchive.names(content.bytes) else { return false }
-        return names.contains("export.data")
+        guard content.isZip else { return false }
+        if let names = try? ZipArchive.names(content.bytes) { return names.contains("export.data") }
+        // an archive libarchive cannot read: 1Password's if a local header names export.data (then the
+        // error says the 1Password file is damaged, not that the zip is unknown)
+        let marker = Array("export.data".utf8)
+        return content.bytes.indices.contains { content.bytes[$0...].starts(with: marker) }
     }
 
     public static func entries(_ content: ExportContent, password: PasswordSource) throws(FormatError) -> [ImportedEntry] {

@@ -55,9 +55,11 @@ public enum ZipArchive {
         do { api = try LibArchiveAPI.shared.get() } catch { throw .libraryMissing(error.message) }
         guard let archive = api.readNew() else { throw .damaged("libarchive could not start") }
         defer { _ = api.readFree(archive) }
+        // The seekable reader reads the central directory, so a cut-short archive is an error even when
+        // the member itself is whole; each member's CRC is checked as it is read.
         _ = api.supportFormatZip(archive)
         func failure() -> Problem {
-            .damaged(api.errorString(archive).map { String(cString: $0) } ?? "not a readable zip archive")
+            .damaged("the zip archive is cut short or damaged (libarchive: \(api.errorString(archive).map { String(cString: $0) } ?? "no message"))")
         }
         let result: Result<Void, Problem> = bytes.withUnsafeBytes { buffer in
             Result { () throws(Problem) in try walkOpen(buffer) }
@@ -115,7 +117,7 @@ struct LibArchiveAPI: @unchecked Sendable {
 
     private init(_ library: SharedLibrary) throws(SharedLibrary.Missing) {
         readNew = try library.function("archive_read_new")
-        supportFormatZip = try library.function("archive_read_support_format_zip")
+        supportFormatZip = try library.function("archive_read_support_format_zip_seekable")
         openMemory = try library.function("archive_read_open_memory")
         nextHeader = try library.function("archive_read_next_header")
         pathname = try library.function("archive_entry_pathname")
