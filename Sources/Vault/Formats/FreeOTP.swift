@@ -20,7 +20,9 @@ public enum FreeOTP: ExportFormat {
     }
 
     public static func recognises(_ content: ExportContent) -> Bool {
-        content.isXML && (content.text?.contains("\"tokenOrder\"") ?? false)
+        // tokenOrder comes last; every token's JSON names issuerExt (so a cut-short file is still FreeOTP's)
+        guard content.isXML, let text = content.text else { return false }
+        return text.contains("\"tokenOrder\"") || text.contains("&quot;issuerExt&quot;")
     }
 
     public static func entries(_ content: ExportContent, password: PasswordSource) throws(FormatError) -> [ImportedEntry] {

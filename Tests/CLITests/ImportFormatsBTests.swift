@@ -1,0 +1,147 @@
+import Foundation
+import OTP
+import Testing
+import TestSupport
+
+/// Bitwarden, 1Password, KeePassXC, Steam Desktop Authenticator, Authy, FreeOTP, Duo Mobile and Battle.net
+/// files (Fixtures/imports/make_*.py writes them from docs/formats/), imported by the built binary into a
+/// fresh keyring and compared entry by entry with the canonical set, as far as each format carries it.
+@Suite("import: Bitwarden, 1Password, KeePassXC, Steam, Authy, FreeOTP, Duo, Battle.net")
+struct ImportFormatsBTests {
+    static let totp: @Sendable (CanonicalAccount) -> Bool = { $0.type == "totp" }
+    static let totpAndSteam: @Sendable (CanonicalAccount) -> Bool = { $0.type != "hotp" }
+
+    @Test(arguments: ["bitwarden.json", "bitwarden.csv"])
+    func bitwardenCarriesEverything(_ file: String) throws {
+        try expectCanonicalImport(importFixtures + file)
+    }
+
+    @Test func onePasswordCarriesItsTOTPAccounts() throws {
+        try expectCanonicalImport(importFixtures + "1password.1pux", CanonicalOptions(accounts: ImportFormatsBTests.totp))
+    }
+
+    @Test(arguments: ["keepassxc.csv", "keepassxc-legacy.csv"])
+    func keePassXCCarriesTOTPAndSteam(_ file: String) throws {
+        try expectCanonicalImport(importFixtures + file, CanonicalOptions(accounts: ImportFormatsBTests.totpAndSteam))
+    }
+
+    /// Authy's third-party tokens are SHA1 over 30 s; no notes.
+    @Test func authy() throws {
+        try expectCanonicalImport(importFixtures + "authy.xml", CanonicalOptions(notes: false, accounts: {
+            $0.type == "totp" && $0.algorithm == "SHA1" && $0.period == 30
+        }))
+    }
+
+    /// FreeOTP stores HOTP counters one less (the code last shown): the canonical counters must arrive.
+    @Test func freeOTP() throws {
+        try expectCanonicalImport(importFixtures + "freeotp.xml", CanonicalOptions(notes: false))
+    }
+
+    @Test func steamDesktopAuthenticatorKeepsTheRevocationCodeInTheNote() throws {
+        let s = try Session()
+        let result = try s.authv("add", importFixtures + "steam.maFile")
+        #expect(result.status == 0, "\(result.stderr)")
+        let canonical = try #require(canonicalAccounts.first { $0.type == "steam" })
+        let stored = try s.storedAccounts()
+        #expect(stored.count == 1)
+        #expect(stored.first?.type == .steam)
+        #expect(stored.first?.issuer == "Steam" && stored.first?.name == canonical.name)
+        #expect(stored.first?.secret == (try Base32.decode(canonical.secret)))
+        #expect(stored.first?.note == "Steam revocation code: R12345")
+    }
+
+    /// Duo keeps one name and no issuer; SHA1, 6 digits, 30 s, HOTP counters as stored.
+    @Test func duoMobile() throws {
+        let s = try Session()
+        let result = try s.authv("add", importFixtures + "duo.json")
+        #expect(result.status == 0, "\(result.stderr)")
+        let expected = canonicalAccounts.filter {
+            $0.type != "steam" && $0.algorithm == "SHA1" && $0.digits == 6 && ($0.type == "hotp" || $0.period == 30)
+        }
+        let stored = try s.storedAccounts()
+        #expect(stored.count == expected.count)
+        for account in expected {
+            let kept = try #require(stored.first { $0.name == account.name }, "\(account.name)")
+            #expect(kept.issuer == "")
+            #expect(kept.type.rawValue == account.type)
+            #expect(kept.secret == (try Base32.decode(account.secret)))
+            #expect(kept.type != .hotp || kept.counter == account.counter)
+        }
+    }
+
+    /// Both Battle.net files make the one authenticator of battlenet.expected; its codes are RFC 4226's
+    /// key at 8 digits, checked with oathtool.
+    @Test(arguments: ["battlenet-bma.xml", "battlenet-messenger.xml"])
+    func battleNet(_ file: String) throws {
+        let s = try Session()
+        let result = try s.authv("add", importFixtures + file)
+        #expect(result.status == 0, "\(result.stderr)")
+        let line = try String(contentsOfFile: importFixtures + "battlenet.expected", encoding: .utf8)
+        let fields = line.trimmingCharacters(in: .newlines).split(separator: "\t").map(String.init)
+        let stored = try s.storedAccounts()
+        #expect(stored.count == 1)
+        let account = try #require(stored.first)
+        #expect([account.issuer, account.name, Base32.encode(account.secret), String(account.digits), account.note] == fields)
+        #expect(account.type == .totp && account.algorithm == .sha1 && account.period == 30)
+        let code = try s.authv("code", "Battle.net", "--at", "1234567890")
+        let oath = try run("oathtool", ["--totp", "-d", "8", "-N", "@1234567890", "3132333435363738393031323334353637383930"])
+        #expect(code.stdout == oath.stdout && !code.stdout.isEmpty, "\(code.stderr)")
+    }
+
+    /// A cut-short file of each format: one line naming the file, nothing stored.
+    @Test func truncatedFilesAreOneLineErrorsAndStoreNothing() throws {
+        let s = try Session()
+        let cuts: [(String, String)] = [
+            ("bitwarden.json", "damaged JSON"), ("1password.1pux", "damaged 1Password file"),
+            ("steam.maFile", "damaged JSON"), ("authy.xml", "damaged Authy file: not well-formed XML"),
+            ("freeotp.xml", "damaged FreeOTP file: not well-formed XML"), ("duo.json", "damaged JSON"),
+            ("battlenet-bma.xml", "damaged Battle.net file: not well-formed XML"),
+            ("battlenet-messenger.xml", "damaged Battle.net file: not well-formed XML"),
+            ("bitwarden.csv", "damaged Bitwarden CSV file: record"), ("keepassxc.csv", "damaged KeePassXC CSV file: record"),
+        ]
+        for (name, message) in cuts {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: importFixtures + name))
+            let path = s.folder + "/cut-" + name
+            // the CSVs are cut inside a quoted note (the first record holding a line break in quotes)
+            let cut = name.hasSuffix(".csv") ? try csvCutInsideQuotes(bytes) : bytes.count * 2 / 3
+            try bytes.prefix(cut).write(to: URL(fileURLWithPath: path))
+            let result = try s.authv("add", path)
+            expectFailure(result, mentioning: [path, message])
+        }
+        #expect(try s.stored().isEmpty)
+    }
+
+    /// Where a cut falls inside the first quoted field that holds a line break.
+    func csvCutInsideQuotes(_ bytes: Data) throws -> Int {
+        let text = Array(bytes)
+        var quoted = false
+        for (index, byte) in text.enumerated() {
+            if byte == UInt8(ascii: "\"") { quoted.toggle() }
+            if quoted && byte == UInt8(ascii: "\n") { return index + 1 }
+        }
+        throw CancellationError()
+    }
+
+    /// A file that mixes entries authv can carry with one it cannot: without --skip-unsupported nothing is
+    /// added and the entry is named by position and name; with it, the rest is added and the entry named.
+    @Test(arguments: [
+        ("bitwarden-mixed.json", "entry 2 \"Yandex (ivan)\""),
+        ("authy-mixed.xml", "entry 2 \"Locked (bob)\""),
+        ("freeotp-mixed.xml", "entry 2 \"Old (md5)\" (unknown algorithm MD5)"),
+        ("duo-mixed.json", "entry 2 \"Acme VPN\""),
+    ])
+    func mixedFiles(_ name: String, _ named: String) throws {
+        let s = try Session()
+        let file = importFixtures + name
+        let refused = try s.authv("add", file)
+        expectFailure(refused, mentioning: [file, named])
+        #expect(try s.stored().isEmpty)
+
+        let skipped = try s.authv("add", "--skip-unsupported", file)
+        #expect(skipped.status == 0, "\(skipped.stderr)")
+        #expect(skipped.stderr.contains("skipped, not added: \(file): \(named)"), "\(skipped.stderr)")
+        let added = skipped.stderr.split(separator: "\n").filter { $0.hasPrefix("added: ") }.count
+        #expect(added >= 2)
+        #expect(try s.stored().count == added)
+    }
+}
