@@ -58,7 +58,7 @@ public enum Crypto {
     /// OpenSSL's default start-up reads the system configuration and registers every cipher and digest
     /// by name; authv asks for its few algorithms directly (EVP_sha1, EVP_aes_256_gcm, ...) and needs
     /// neither, and skipping them takes about a millisecond off every command.
-    nonisolated(unsafe) private static let initialised: Bool = {
+    nonisolated(unsafe) static let initialised: Bool = {
         let options = UInt64(OPENSSL_INIT_NO_LOAD_CONFIG) | UInt64(OPENSSL_INIT_NO_ADD_ALL_CIPHERS) | UInt64(OPENSSL_INIT_NO_ADD_ALL_DIGESTS)
         return OPENSSL_init_crypto(options, nil) == 1
     }()

@@ -23,6 +23,15 @@ public enum ExportFormats {
     public static let all: [any ExportFormat.Type] = [
         AegisImport.self,
         TwoFAS.self,
+        BitwardenJSON.self,
+        BitwardenCSV.self,
+        OnePassword.self,
+        KeePassXC.self,
+        SteamDesktopAuthenticator.self,
+        Authy.self,
+        FreeOTP.self,
+        DuoMobile.self,
+        BattleNet.self,
     ]
 
     /// The format of `content`; nil when it is not structured data at all (otpauth text or an image, which
