@@ -92,9 +92,9 @@ struct ImportFormatsBTests {
     @Test func truncatedFilesAreOneLineErrorsAndStoreNothing() throws {
         let s = try Session()
         let cuts: [(String, String)] = [
-            ("bitwarden.json", "damaged JSON"), ("1password.1pux", "damaged 1Password file"),
-            ("steam.maFile", "damaged JSON"), ("authy.xml", "damaged Authy file: not well-formed XML"),
-            ("freeotp.xml", "damaged FreeOTP file: not well-formed XML"), ("duo.json", "damaged JSON"),
+            ("bitwarden.json", "damaged Bitwarden file: not valid JSON"), ("1password.1pux", "damaged 1Password file"),
+            ("steam.maFile", "damaged Steam Desktop Authenticator file: not valid JSON"), ("authy.xml", "damaged Authy file: not well-formed XML"),
+            ("freeotp.xml", "damaged FreeOTP file: not well-formed XML"), ("duo.json", "damaged Duo Mobile file: not valid JSON"),
             ("battlenet-bma.xml", "damaged Battle.net file: not well-formed XML"),
             ("battlenet-messenger.xml", "damaged Battle.net file: not well-formed XML"),
             ("bitwarden.csv", "damaged Bitwarden CSV file: record"), ("keepassxc.csv", "damaged KeePassXC CSV file: record"),

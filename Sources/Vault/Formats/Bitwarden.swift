@@ -20,6 +20,7 @@ public enum BitwardenJSON: ExportFormat {
     }
 
     public static func recognises(_ content: ExportContent) -> Bool {
+        if content.isDamagedJSON(mentioning: ["encrypted", "items"]) { return true }
         guard let object = content.object, case .array = object["items"] else { return false }
         // Bitwarden writes `encrypted` first; the Authenticator app's export has it too
         return object["encrypted"] != nil || object["folders"] != nil

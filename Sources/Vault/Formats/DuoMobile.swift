@@ -16,6 +16,7 @@ public enum DuoMobile: ExportFormat {
     }
 
     public static func recognises(_ content: ExportContent) -> Bool {
+        if content.isDamagedJSON(mentioning: ["otpGenerator", "otpSecret"]) { return true }
         guard case let .array(items)? = content.json, !items.isEmpty else { return false }
         return items.contains { $0["otpGenerator"] != nil || $0["accountType"]?.string == "OtpAccount" }
     }

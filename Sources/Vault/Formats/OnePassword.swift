@@ -52,8 +52,7 @@ public enum OnePassword: ExportFormat {
         if let names = try? ZipArchive.names(content.bytes) { return names.contains("export.data") }
         // an archive libarchive cannot read: 1Password's if a local header names export.data (then the
         // error says the 1Password file is damaged, not that the zip is unknown)
-        let marker = Array("export.data".utf8)
-        return content.bytes.indices.contains { content.bytes[$0...].starts(with: marker) }
+        return ExportContent.contains(content.bytes, Array("export.data".utf8))
     }
 
     public static func entries(_ content: ExportContent, password: PasswordSource) throws(FormatError) -> [ImportedEntry] {

@@ -12,6 +12,7 @@ public enum SteamDesktopAuthenticator: ExportFormat {
     }
 
     public static func recognises(_ content: ExportContent) -> Bool {
+        if content.isDamagedJSON(mentioning: ["shared_secret", "account_name"]) { return true }
         guard let object = content.object else { return false }
         return object["shared_secret"] != nil && object["account_name"] != nil
     }
