@@ -23,6 +23,9 @@ public struct Account: Sendable, Hashable {
     /// Free text kept with the account (an import's note, recovery codes an app kept there); empty for none.
     /// Stored in the keyring as the URI's `note` parameter, percent-encoded, so no raw newline is stored.
     public var note: String
+    /// Seconds by which this account's verifier runs ahead (positive) or behind (negative) the real time:
+    /// codes are computed for now + offset (old hardware tokens, misconfigured servers). 0 for none.
+    public var offset: Int = 0
 
     public init(type: OTPType = .totp, issuer: String = "", name: String = "", secret: [UInt8],
                 algorithm: HashAlgorithm = .sha1, digits: Int = 6, period: Int = 30, counter: UInt64 = 0,
@@ -56,6 +59,7 @@ public struct Account: Sendable, Hashable {
 
     /// The code at unix time `time` (TOTP, Steam), or for the stored counter (HOTP).
     public func code(at time: UInt64) throws(CryptoError) -> String {
+        let time = shifted(time)
         switch type {
         case .totp:
             return try OTP.totp(secret: secret, time: time, period: period, algorithm: algorithm, digits: digits)
@@ -68,6 +72,11 @@ public struct Account: Sendable, Hashable {
 
     /// Whole seconds until the code changes (1 to period); nil for HOTP.
     public func secondsLeft(at time: UInt64) -> Int? {
-        type == .hotp ? nil : OTP.secondsLeft(time: time, period: period)
+        type == .hotp ? nil : OTP.secondsLeft(time: shifted(time), period: period)
+    }
+
+    /// The verifier's time for a real time: `time` moved by `offset` (never before 1970).
+    func shifted(_ time: UInt64) -> UInt64 {
+        offset >= 0 ? time &+ UInt64(offset) : time - min(time, UInt64(-offset))
     }
 }

@@ -48,6 +48,8 @@ public enum OTPAuthURI {
     public static let digitRange = 6...10
     /// The longest period accepted: a day. Anything longer is a typo, not a policy.
     public static let maxPeriod = 86_400
+    /// The largest clock offset an account may have (authv's own `offset` parameter): a day either way.
+    public static let maxOffset = 86_400
 
     /// Whether `text` claims to be an otpauth:// URI (scheme only).
     public static func isOTPAuth(_ text: some StringProtocol) -> Bool {
@@ -75,7 +77,7 @@ public enum OTPAuthURI {
         for pair in query.split(separator: "&") where !pair.isEmpty {
             let keyValue = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let key = keyValue[0].lowercased()
-            let known = ["secret", "issuer", "algorithm", "digits", "period", "counter", "encoder", "note"]
+            let known = ["secret", "issuer", "algorithm", "digits", "period", "counter", "encoder", "note", "offset"]
             guard known.contains(key) else { continue }  // unknown parameters (image, lock, color, ...) are ignored
             guard parameters[key] == nil else { throw .duplicateParameter(key) }
             guard let value = Percent.decode(keyValue.count > 1 ? keyValue[1] : "", plusIsSpace: true) else {
@@ -112,6 +114,13 @@ public enum OTPAuthURI {
             issuer = given  // the parameter wins over the label prefix
         }
         var account = Account(type: type, issuer: issuer, name: accountName, secret: secret, note: parameters["note"] ?? "")
+        if let text = parameters["offset"] {
+            guard type != .hotp else { throw .invalidParameter("offset", reason: "HOTP codes do not depend on the clock") }
+            guard let offset = Int(text), (-maxOffset...maxOffset).contains(offset) else {
+                throw .invalidParameter("offset", reason: "'\(text)' is not a whole number of seconds from -\(maxOffset) to \(maxOffset)")
+            }
+            account.offset = offset
+        }
         if let problem = account.limitProblem { throw .unacceptable(problem) }
         guard type != .steam else { return account }  // Steam fixes algorithm, length and period
 
@@ -186,6 +195,7 @@ public enum OTPAuthURI {
         case .totp, .steam: uri += "&period=\(account.period)"
         case .hotp: uri += "&counter=\(account.counter)"
         }
+        if account.offset != 0 { uri += "&offset=\(account.offset)" }  // authv's own, like note
         if !account.note.isEmpty {
             // authv's own parameter (other apps ignore unknown ones); percent-encoding keeps newlines out.
             uri += "&note=" + Percent.encode(account.note)

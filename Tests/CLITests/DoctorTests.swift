@@ -266,4 +266,60 @@ struct DoctorTests {
         #expect(line.hasPrefix("FAIL  keyring storage: 'login' is written to disk in plain text (\(s.keyring.loginKeyringFile)"), "\(line)")
         #expect(line.contains("Change Password") && line.contains("authv vault move-from-keyring"))
     }
+
+    // MARK: per-account offset
+
+    /// oathtool's TOTP code for the Base32 secret at unix time `time` (the secret on standard input).
+    func oathtool(_ secret: String, at time: Int64) throws -> String {
+        let result = try run("oathtool", ["--totp", "--base32", "--now", "@\(time)", "-"], stdin: Data((secret + "\n").utf8))
+        try #require(result.status == 0, "oathtool: \(result.stderr)")
+        return result.stdout
+    }
+
+    @Test func setOffsetShiftsOneAccountsCodes() throws {
+        let s = try Session()
+        let uris = try s.file("uris.txt", [P1, P2, P3].joined(separator: "\n") + "\n")
+        try #require(try s.authv("add", uris).status == 0)
+        let set = try s.authv("set", "example", "--offset", "-60")
+        #expect(set.status == 0 && set.stderr == "Example (alice@example.com): codes follow a clock 60 s behind the real time\n", "\(set.stderr)")
+        // Kept with the account, in the keyring's URI (one line), and read back by every command.
+        let stored = try s.stored().first { $0.contains("JBSWY3DPEHPK3PXP") } ?? ""
+        #expect(stored.hasSuffix("&offset=-60") && !stored.contains("\n"), "\(stored)")
+        let code = try s.authv("code", "example", "--at", "1700000000")
+        #expect(code.stdout == (try oathtool("JBSWY3DPEHPK3PXP", at: 1_699_999_940)), "\(code.stdout)")
+        let json = try s.authv("list", "--json", "--at", "1700000000")
+        let objects = try #require(try JSONSerialization.jsonObject(with: json.stdoutBytes) as? [[String: Any]])
+        let example = try #require(objects.first { $0["issuer"] as? String == "Example" })
+        #expect(example["offset"] as? Int == -60)
+        let exampleCode = try oathtool("JBSWY3DPEHPK3PXP", at: 1_699_999_940).trimmingCharacters(in: .newlines)
+        #expect(example["code"] as? String == exampleCode)
+        #expect(example["remaining"] as? Int == 10)  // 1699999940 is 20 s into its window
+        // The other accounts are untouched.
+        let github = try #require(objects.first { $0["issuer"] as? String == "GitHub" })
+        let githubCode = try expectedCode(P2, at: 1_700_000_000)
+        #expect(github["offset"] as? Int == 0 && github["code"] as? String == githubCode)
+        let list = try s.authv("list", "--at", "1700000000")
+        let row = list.stdout.split(separator: "\n").first { $0.hasPrefix("Example (alice@example.com)") } ?? ""
+        #expect(row.contains(exampleCode + " ") && row.hasSuffix(" 10s"), "\(list.stdout)")
+        // `--offset=+30` and 0.
+        #expect(try s.authv("set", "example", "--offset=+30").status == 0)
+        #expect(try s.authv("code", "example", "--at", "1700000000").stdout == (try oathtool("JBSWY3DPEHPK3PXP", at: 1_700_000_030)))
+        #expect(try s.authv("set", "example", "--offset", "0").stderr == "Example (alice@example.com): no clock offset\n")
+        #expect(try s.stored().allSatisfy { !$0.contains("offset") })
+    }
+
+    @Test func setOffsetRefusesBadInput() throws {
+        let s = try Session()
+        let uris = try s.file("uris.txt", [P1, P3].joined(separator: "\n") + "\n")
+        try #require(try s.authv("add", uris).status == 0)
+        let before = try s.stored()
+        expectFailure(try s.authv("set", "corp", "--offset", "30"), mentioning: ["Corp VPN (carol) is an HOTP account", "takes no --offset"])
+        expectFailure(try s.authv("set", "nobody", "--offset", "30"), mentioning: ["no account matches"])
+        for bad in ["86401", "-86401", "abc", "1.5"] {
+            let result = try s.authv("set", "example", "--offset", bad)
+            #expect(result.status == 64 && result.stdout.isEmpty, "--offset \(bad): \(result.status) \(result.stderr)")
+        }
+        #expect(try s.authv("set", "example").status == 64)
+        #expect(try s.stored() == before, "nothing changed")
+    }
 }

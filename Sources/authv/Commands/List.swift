@@ -76,6 +76,7 @@ extension Authv {
                 ("remaining", remaining.map(JSON.int) ?? .null),
             ]
             if account.type == .hotp { fields.append(("counter", .uint(account.counter))) }
+            if account.type != .hotp { fields.append(("offset", .int(account.offset))) }
             fields.append(("id", .string(stored.id)))
             return .object(fields)
         }
