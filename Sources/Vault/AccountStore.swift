@@ -62,10 +62,13 @@ public struct StoreContents: Sendable {
     public var accounts: [StoredAccount]
     /// Labels of items that belong to authv but hold no valid otpauth URI.
     public var unreadable: [String]
+    /// Whether this is a part of the store (a QUERY's exact matches) rather than all of it.
+    public var isPartial: Bool
 
-    public init(accounts: [StoredAccount], unreadable: [String] = []) {
+    public init(accounts: [StoredAccount], unreadable: [String] = [], isPartial: Bool = false) {
         self.accounts = accounts
         self.unreadable = unreadable
+        self.isPartial = isPartial
     }
 
     /// Items as the keyring returns them (object path, secret text), parsed and sorted for display.
@@ -83,16 +86,39 @@ public struct StoreContents: Sendable {
     }
 }
 
-/// Where accounts live.
-public protocol AccountStore {
+/// Where accounts live: the seam between the store's rules (`AccountBook`) and a place that keeps
+/// accounts (the desktop keyring today, the encrypted vault file next). A conformer only keeps and finds
+/// entries; every rule (duplicates, re-enrolment, the HOTP step, rename collisions, removal with its
+/// recovery codes) is `AccountBook`'s, so a second conformer changes no command.
+public protocol AccountStore: AnyObject {
     /// Every account, sorted for display (by display name, case-insensitive).
     func load() throws(StoreError) -> StoreContents
+    /// The accounts a QUERY matches exactly (`AccountQuery`'s exact rule), when the store can find them
+    /// without reading every secret; nil when it cannot tell (the caller then loads everything). An empty
+    /// result means: no exact match.
+    func exactMatches(for query: String) throws(StoreError) -> [StoredAccount]?
+    /// The account in one entry, read again (under the lock, before changing it); nil when it is gone.
+    func read(handle: String) throws(StoreError) -> StoredAccount?
     /// Stores each account as a new entry; all or none: if one fails, those stored before it are removed again.
     func add(_ accounts: [Account]) throws(StoreError)
     /// Replaces what an entry holds (a new HOTP counter, new names).
     func update(_ stored: StoredAccount, to account: Account) throws(StoreError)
     /// Removes an entry.
     func remove(_ stored: StoredAccount) throws(StoreError)
+    /// The recovery codes kept with an account, if any.
+    func recoveryCodes(for stored: StoredAccount) throws(StoreError) -> RecoveryCodes?
+    /// Keeps an account's recovery codes, replacing any kept before.
+    func setRecoveryCodes(_ codes: RecoveryCodes, for stored: StoredAccount) throws(StoreError)
+    /// Forgets an account's recovery codes (nothing happens when there are none).
+    func removeRecoveryCodes(for stored: StoredAccount) throws(StoreError)
+}
+
+extension AccountStore {
+    public func exactMatches(for query: String) throws(StoreError) -> [StoredAccount]? { nil }
+
+    public func read(handle: String) throws(StoreError) -> StoredAccount? {
+        try load().accounts.first { $0.handle == handle }
+    }
 }
 
 extension Array where Element == StoredAccount {

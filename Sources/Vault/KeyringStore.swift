@@ -14,44 +14,71 @@ public final class KeyringStore: AccountStore {
     /// The schema of the items that hold an account's recovery codes.
     public static let recoverySchemaName = "io.github.authv.RecoveryCodes"
 
-    private let secret: Libsecret
-    private let service: UnsafeMutablePointer<SecretService>
-    private let schema: UnsafeMutablePointer<SecretSchema>
-    private let recoverySchema: UnsafeMutablePointer<SecretSchema>
+    /// libsecret's connection, made when first needed: `list` and `code` read over sd-bus alone.
+    private var opened: Connection?
 
-    /// Connects to the Secret Service on the session bus.
+    /// The objects of one libsecret connection to the Secret Service.
+    private final class Connection {
+        let secret: Libsecret
+        let service: UnsafeMutablePointer<SecretService>
+        let schema: UnsafeMutablePointer<SecretSchema>
+        let recoverySchema: UnsafeMutablePointer<SecretSchema>
+
+        init() throws(StoreError) {
+            switch Libsecret.shared {
+            case let .success(library): secret = library
+            case let .failure(missing): throw .libraryMissing(missing.message)
+            }
+            var error: UnsafeMutablePointer<GError>? = nil
+            guard let service = secret.serviceGetSync(SECRET_SERVICE_OPEN_SESSION, nil, &error) else {
+                throw .noService(KeyringStore.take(&error))
+            }
+            self.service = service
+            let names = KeyringStore.table(["uuid": "", "issuer": "", "account": ""], values: false)
+            schema = secret.schemaNewv(KeyringStore.schemaName, SECRET_SCHEMA_NONE, names)
+            g_hash_table_unref(names)
+            let recoveryNames = KeyringStore.table(["account-id": ""], values: false)
+            recoverySchema = secret.schemaNewv(KeyringStore.recoverySchemaName, SECRET_SCHEMA_NONE, recoveryNames)
+            g_hash_table_unref(recoveryNames)
+        }
+
+        deinit {
+            secret.schemaUnref(recoverySchema)
+            secret.schemaUnref(schema)
+            g_object_unref(service)
+        }
+    }
+
+    private func connection() throws(StoreError) -> Connection {
+        if let opened { return opened }
+        let made = try Connection()
+        opened = made
+        return made
+    }
+
+    /// Checks that a session bus is there; connects to the Secret Service when first needed.
     public init() throws(StoreError) {
         guard getenv("DBUS_SESSION_BUS_ADDRESS") != nil || getenv("XDG_RUNTIME_DIR") != nil else {
             throw .noService("no D-Bus session bus")
         }
-        switch Libsecret.shared {
-        case let .success(library): secret = library
-        case let .failure(missing): throw .libraryMissing(missing.message)
-        }
-        var error: UnsafeMutablePointer<GError>? = nil
-        guard let service = secret.serviceGetSync(SECRET_SERVICE_OPEN_SESSION, nil, &error) else {
-            throw .noService(KeyringStore.take(&error))
-        }
-        self.service = service
-        let names = KeyringStore.table(["uuid": "", "issuer": "", "account": ""], values: false)
-        schema = secret.schemaNewv(KeyringStore.schemaName, SECRET_SCHEMA_NONE, names)
-        g_hash_table_unref(names)
-        let recoveryNames = KeyringStore.table(["account-id": ""], values: false)
-        recoverySchema = secret.schemaNewv(KeyringStore.recoverySchemaName, SECRET_SCHEMA_NONE, recoveryNames)
-        g_hash_table_unref(recoveryNames)
-    }
-
-    deinit {
-        secret.schemaUnref(recoverySchema)
-        secret.schemaUnref(schema)
-        g_object_unref(service)
     }
 
     // MARK: reading
 
     public func load() throws(StoreError) -> StoreContents {
-        try read(matching: [:])
+        if let contents = plainReader()?.load() { return contents }
+        return try read(matching: [:])
     }
+
+    /// The sd-bus reader, made once; nil when it cannot answer.
+    private func plainReader() -> PlainKeyringReader? {
+        if plainTried { return plain }
+        plainTried = true
+        plain = PlainKeyringReader()
+        return plain
+    }
+    private var plain: PlainKeyringReader?
+    private var plainTried = false
 
     /// Accounts whose attributes equal `attributes` (case-folded issuer or account), all when empty.
     /// One search and one call for all their secrets, whatever their number.
@@ -72,6 +99,7 @@ public final class KeyringStore: AccountStore {
     /// The secrets of the items at `paths` as text, in one D-Bus call.
     private func secrets(_ paths: [String]) throws(StoreError) -> [(path: String, text: String)] {
         guard !paths.isEmpty else { return [] }
+        let c = try connection(), secret = c.secret, service = c.service, schema = c.schema, recoverySchema = c.recoverySchema
         var error: UnsafeMutablePointer<GError>? = nil
         let secrets = withCStrings(paths) { secret.serviceGetSecretsForDbusPathsSync(service, $0, nil, &error) }
         guard let secrets else { throw classify("reading secrets", KeyringStore.take(&error)) }
@@ -95,6 +123,7 @@ public final class KeyringStore: AccountStore {
     /// found by attribute searches without reading any other item's secret; nil when the query could be a
     /// fingerprint, which only a full read can match. An empty result means: no exact match, read everything.
     public func exactMatches(for query: String) throws(StoreError) -> [StoredAccount]? {
+        if let exact = plainReader()?.exactMatches(for: query) { return exact }
         guard let searches = KeyringStore.exactSearches(for: query) else { return nil }
         var paths: [String] = []
         for attributes in searches {
@@ -121,6 +150,7 @@ public final class KeyringStore: AccountStore {
 
     /// The object paths of authv's items matching `attributes`, unlocking locked ones.
     private func search(_ attributes: [String: String], recovery: Bool = false) throws(StoreError) -> [String] {
+        let c = try connection(), secret = c.secret, service = c.service, schema = c.schema, recoverySchema = c.recoverySchema
         let table = KeyringStore.table(attributes)
         defer { g_hash_table_unref(table) }
         var unlocked: UnsafeMutablePointer<UnsafeMutablePointer<gchar>?>? = nil
@@ -177,6 +207,7 @@ public final class KeyringStore: AccountStore {
     /// Stores a text secret; an item of the same schema with the same attributes is replaced.
     func storeItem(text: String, attributes: [String: String], label: String, recovery: Bool,
                            operation: String) throws(StoreError) {
+        let c = try connection(), secret = c.secret, service = c.service, schema = c.schema, recoverySchema = c.recoverySchema
         let value = try secretValue(text, operation: operation)
         defer { secret.valueUnref(UnsafeMutableRawPointer(value)) }
         let table = KeyringStore.table(attributes)
@@ -191,11 +222,12 @@ public final class KeyringStore: AccountStore {
     /// no secret breaking `StorableSecret`'s rule (a newline, a control character) is ever written.
     private func secretValue(_ text: String, operation: String) throws(StoreError) -> OpaquePointer? {
         try StorableSecret.check(text, operation: operation)
-        return secret.valueNew(text, -1, "text/plain")
+        return try connection().secret.valueNew(text, -1, "text/plain")
     }
 
     /// Deletes the items of a schema whose attributes match.
     private func clear(_ attributes: [String: String], recovery: Bool = false) throws(StoreError) {
+        let c = try connection(), secret = c.secret, service = c.service, schema = c.schema, recoverySchema = c.recoverySchema
         let table = KeyringStore.table(attributes)
         defer { g_hash_table_unref(table) }
         var error: UnsafeMutablePointer<GError>? = nil
@@ -233,6 +265,7 @@ public final class KeyringStore: AccountStore {
     }
 
     public func update(_ stored: StoredAccount, to account: Account) throws(StoreError) {
+        let c = try connection(), secret = c.secret, service = c.service, schema = c.schema, recoverySchema = c.recoverySchema
         let value = try secretValue(account.uri, operation: "updating \(stored.account.displayName)")
         defer { secret.valueUnref(UnsafeMutableRawPointer(value)) }
         var error: UnsafeMutablePointer<GError>? = nil
@@ -258,6 +291,7 @@ public final class KeyringStore: AccountStore {
     }
 
     public func remove(_ stored: StoredAccount) throws(StoreError) {
+        let c = try connection(), secret = c.secret, service = c.service, schema = c.schema, recoverySchema = c.recoverySchema
         var error: UnsafeMutablePointer<GError>? = nil
         guard secret.serviceDeleteItemDbusPathSync(service, stored.handle, nil, &error) != 0 else {
             throw classify("removing \(stored.account.displayName)", KeyringStore.take(&error))

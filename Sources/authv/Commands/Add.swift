@@ -77,58 +77,22 @@ extension Authv {
                 for skipped in plan.unsupported { Console.note("would skip: \(skipped)") }
                 return
             }
-            let store = try Keyring.open()
-            let lock = try Keyring.lock()
-            defer { withExtendedLifetime(lock) {} }
-            let existing = try Keyring.load(store)
-            var new: [Account] = []
-            var notes: [String] = []
-            var alreadyStored = plan.repeated.count
-            for account in accounts {
-                if existing.contains(where: { $0.account.isSameAccount(as: account) }) {
-                    notes.append("already stored, not added again: \(account.displayName)")
-                    alreadyStored += 1
-                    continue
-                }
-                new.append(account)
-                let older = existing.filter {
-                    $0.account.issuer.lowercased() == account.issuer.lowercased()
-                        && $0.account.name.lowercased() == account.name.lowercased()
-                }
-                if older.isEmpty {
-                    notes.append("added: \(account.displayName)")
-                } else {
-                    let ids = older.map(\.id).joined(separator: ", ")
-                    notes.append("added: \(account.displayName) [\(StoredAccount.fingerprint(account))], a new secret kept beside the old one [\(ids)]; remove the old one once the new codes work")
-                }
-            }
-            try store.add(new)
-            try verify(plan, added: new, alreadyStored: alreadyStored, in: store)
-            if !new.isEmpty {
-                Keyring.recordChange(by: new.count, now: existing.count + new.count)
+            let report = try Keyring.open().add(plan)
+            if report.stored > 0 {
+                Keyring.recordChange(by: report.stored, now: report.before + report.stored)
                 Keyring.warnIfPlainText()
             }
-            for note in notes { Console.note(note) }
-            for skipped in plan.unsupported { Console.note("skipped, not added: \(skipped)") }
-        }
-
-        /// The count rule, checked against the store itself before `add` succeeds: every entry is in the
-        /// store now (added or already there) or was skipped. Otherwise what this add stored is taken out again.
-        static func verify(_ plan: ImportPlan, added: [Account], alreadyStored: Int, in store: KeyringStore) throws {
-            guard !added.isEmpty else {
-                guard alreadyStored + plan.unsupported.count == plan.entryCount else {
-                    throw Failure("internal error: \(plan.entryCount) entries, \(alreadyStored) already stored, \(plan.unsupported.count) skipped")
+            for outcome in report.outcomes {
+                switch outcome {
+                case let .added(account):
+                    Console.note("added: \(account.displayName)")
+                case let .renewed(account, id, older):
+                    Console.note("added: \(account.displayName) [\(id)], a new secret kept beside the old one [\(older.joined(separator: ", "))]; remove the old one once the new codes work")
+                case let .alreadyStored(account):
+                    Console.note("already stored, not added again: \(account.displayName)")
                 }
-                return
             }
-            let now = try store.load().accounts
-            let stored = Set(now.map { AccountKey($0.account) })
-            let missing = plan.accounts.filter { !stored.contains(AccountKey($0)) }
-            if !missing.isEmpty || added.count + alreadyStored + plan.unsupported.count != plan.entryCount {
-                let mine = Set(added.map { AccountKey($0) })
-                for item in now where mine.contains(AccountKey(item.account)) { try? store.remove(item) }
-                throw Failure("the keyring holds \(plan.accounts.count - missing.count) of the \(plan.accounts.count) accounts after storing them (\(plan.entryCount) entries, \(alreadyStored) already stored, \(plan.unsupported.count) skipped); what this add stored was removed again")
-            }
+            for skipped in plan.unsupported { Console.note("skipped, not added: \(skipped)") }
         }
 
         /// Reads one FILE: another authenticator's export (recognised from its bytes), an image, or text.

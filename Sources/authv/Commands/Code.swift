@@ -84,22 +84,12 @@ struct CodeRequest {
     func execute() throws {
         var now = at ?? Moment.now()
         let clipboard = copy ? try Clipboard.available() : nil
-        var selected = try AccountQuery.one(query, from: try Keyring.candidates(for: query))
+        let book = try Keyring.open()
+        var selected = try Keyring.one(query, in: book)
         ClockCheck.warnIfUnsynchronised()
         let code: String
         if selected.account.type == .hotp {
-            // Read again under the lock: another authv may have moved the counter meanwhile.
-            let store = try Keyring.open()
-            let lock = try Keyring.lock()
-            defer { withExtendedLifetime(lock) {} }
-            guard let current = try store.read(handle: selected.handle) else {
-                throw Failure("\(selected.account.displayName) was removed meanwhile")
-            }
-            selected = current
-            code = try selected.account.code(at: now)
-            var next = selected.account
-            next.counter += 1
-            try store.update(selected, to: next)  // stored before it is shown
+            (selected, code) = try book.nextHOTPCode(selected)  // the counter is stored before it is shown
         } else {
             if let fresh, let left = selected.account.secondsLeft(at: now), left < fresh {
                 guard fresh < selected.account.period else {

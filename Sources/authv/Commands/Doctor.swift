@@ -26,8 +26,7 @@ extension Authv {
                 if ok == false { failed += 1 }
             }
             do {
-                let store = try KeyringStore()
-                let contents = try store.load()
+                let contents = try Keyring.open().contents()
                 report(true, "keyring: reachable and unlocked")
                 if contents.unreadable.isEmpty {
                     report(true, "accounts: \(contents.accounts.count) stored, all readable")

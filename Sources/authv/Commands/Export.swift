@@ -17,12 +17,8 @@ extension Authv {
                 """
         )
 
-        enum Format: String, ExpressibleByArgument, CaseIterable {
-            case uri, migration
-        }
-
         @Option(help: "uri: otpauth:// URIs, one per line; migration: otpauth-migration:// URIs for Google Authenticator.")
-        var format: Format = .uri
+        var format: ExportEncoding = .uri
 
         @Option(name: [.short, .long], help: ArgumentHelp("Write to FILE instead of standard output.", valueName: "FILE"))
         var output: String?
@@ -35,27 +31,15 @@ extension Authv {
         }
 
         func run() throws {
-            let store = try Keyring.open()
-            let accounts = try Keyring.load(store).map(\.account)
-            var lines: [String]
-            switch format {
-            case .uri:
-                lines = accounts.map(\.uri)
-            case .migration:
-                let encoded = Migration.encode(accounts, batchID: Int32.random(in: 1...Int32.max))
-                guard encoded.unsupported.isEmpty else {
-                    let names = encoded.unsupported.map { "\($0.account.displayName) (\($0.reason))" }
-                    throw Failure("not exported: Google Authenticator exports cannot carry \(names.joined(separator: "; ")); use --format uri")
-                }
-                lines = encoded.uris
-            }
-            let text = lines.map { $0 + "\n" }.joined()
+            let (text, count) = try Keyring.open().export(format)
             if let output {
                 try AtomicFile.write(Array(text.utf8), to: output, replace: force)
-                Console.note("exported \(accounts.count) account\(accounts.count == 1 ? "" : "s") to \(output)")
+                Console.note("exported \(count) account\(count == 1 ? "" : "s") to \(output)")
             } else {
                 Console.out(text, newline: false)
             }
         }
     }
 }
+
+extension ExportEncoding: ExpressibleByArgument {}

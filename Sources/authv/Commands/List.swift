@@ -27,11 +27,7 @@ extension Authv {
 
         func run() throws {
             let now = time.time
-            var accounts = Keyring.checkCount(try Keyring.loadForReading())
-            if let query {
-                accounts = AccountQuery.select(query, from: accounts)
-                guard !accounts.isEmpty else { throw QueryError.noMatch(query) }
-            }
+            let accounts = try Keyring.accounts(matching: query, checkingCount: true)
             ClockCheck.warnIfUnsynchronised()
             let rows = try accounts.map { stored in
                 (stored, stored.account.type == .hotp ? nil : try stored.account.code(at: now), stored.account.secondsLeft(at: now))

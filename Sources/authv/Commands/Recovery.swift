@@ -17,14 +17,6 @@ extension Authv {
             subcommands: [AddCodes.self, ListCodes.self, UseCode.self]
         )
 
-        /// The account a QUERY selects and the recovery codes kept for it; an error when there are none.
-        static func select(_ query: String, in store: KeyringStore) throws -> (StoredAccount, RecoveryCodes) {
-            let selected = try AccountQuery.one(query, from: try Keyring.load(store))
-            guard let codes = try store.recoveryCodes(for: selected) else {
-                throw Failure("no recovery codes kept for \(selected.account.displayName) (add them with `authv recovery add`)")
-            }
-            return (selected, codes)
-        }
     }
 
     struct AddCodes: ParsableCommand {
@@ -48,12 +40,7 @@ extension Authv {
             }
             let found = RecoveryCodes.parse(text)
             guard !found.isEmpty else { throw Failure("\(file == "-" ? "standard input" : file): no recovery codes found") }
-            let store = try Keyring.open()
-            let lock = try Keyring.lock()
-            defer { withExtendedLifetime(lock) {} }
-            let selected = try AccountQuery.one(query, from: try Keyring.load(store))
-            let earlier = try store.recoveryCodes(for: selected)
-            try store.setRecoveryCodes(RecoveryCodes(codes: found.map { .init(code: $0) }), for: selected)
+            let (selected, earlier) = try Keyring.open().setRecoveryCodes(found, for: query)
             var note = "stored \(found.count) recovery code\(found.count == 1 ? "" : "s") for \(selected.account.displayName)"
             if let earlier { note += " (replacing \(earlier.codes.count) kept before)" }
             Console.note(note)
@@ -81,11 +68,7 @@ extension Authv {
         @Argument(help: "Selects the account.", completion: .custom(Completion.accountNames), transform: QueryArgument.parse) var query: String
 
         func run() throws {
-            let store = try Keyring.open()
-            // Under the lock: reading may rewrite codes kept in the earlier, multi-line form.
-            let lock = try StoreLock()
-            defer { withExtendedLifetime(lock) {} }
-            let (_, codes) = try Recovery.select(query, in: store)
+            let (_, codes) = try Keyring.open().recoveryCodes(of: query)
             let width = codes.codes.map(\.code.count).max() ?? 0
             for code in codes.codes {
                 Console.out(code.code + String(repeating: " ", count: width - code.code.count + 2) + (code.used ? "used" : "unused"))
@@ -102,17 +85,9 @@ extension Authv {
         @Argument(help: "Selects the account.", completion: .custom(Completion.accountNames), transform: QueryArgument.parse) var query: String
 
         func run() throws {
-            let store = try Keyring.open()
-            let lock = try Keyring.lock()
-            defer { withExtendedLifetime(lock) {} }
-            var (selected, codes) = try Recovery.select(query, in: store)
-            guard let next = codes.codes.firstIndex(where: { !$0.used }) else {
-                throw Failure("every recovery code of \(selected.account.displayName) is used: ask the site for new ones")
-            }
-            codes.codes[next].used = true
-            try store.setRecoveryCodes(codes, for: selected)  // marked used before it is shown
-            Console.out(codes.codes[next].code, ifLost: "that recovery code of \(selected.account.displayName) is marked used all the same: take the next one, or read it with `authv recovery list`")
-            Console.note("\(codes.unused) unused recovery code\(codes.unused == 1 ? "" : "s") left for \(selected.account.displayName)")
+            let (selected, code, unused) = try Keyring.open().useRecoveryCode(of: query)  // marked used before it is shown
+            Console.out(code, ifLost: "that recovery code of \(selected.account.displayName) is marked used all the same: take the next one, or read it with `authv recovery list`")
+            Console.note("\(unused) unused recovery code\(unused == 1 ? "" : "s") left for \(selected.account.displayName)")
         }
     }
 }

@@ -23,13 +23,10 @@ extension Authv {
         var yes = false
 
         func run() throws {
-            let store = try Keyring.open()
-            let lock = try Keyring.lock()
-            defer { withExtendedLifetime(lock) {} }
-            let all = try Keyring.load(store)
-            let selected = try AccountQuery.one(query, from: all)
+            let book = try Keyring.open()
+            let selected = try Keyring.one(query, in: book)
             let name = selected.account.displayName
-            let recovery = try store.recoveryCodes(for: selected)
+            let recovery = try book.recoveryCodes(for: selected)
             if !yes {
                 var questions = ["Remove \(name)? Its codes will be gone for good. [y/N] "]
                 if let recovery, recovery.unused > 0 {
@@ -42,9 +39,8 @@ extension Authv {
                     guard ["y", "yes"].contains(answer.lowercased()) else { throw Failure("not removed: \(name)") }
                 }
             }
-            try store.remove(selected)
-            Keyring.recordChange(by: -1, now: all.count - 1)
-            if recovery != nil { try store.removeRecoveryCodes(for: selected) }
+            let left = try book.remove(selected)  // under the lock, checked again
+            Keyring.recordChange(by: -1, now: left)
             Console.note("removed: \(name)")
         }
     }

@@ -28,20 +28,8 @@ extension Authv {
         }
 
         func run() throws {
-            let store = try Keyring.open()
-            let lock = try Keyring.lock()
-            defer { withExtendedLifetime(lock) {} }
-            let all = try Keyring.load(store)
-            let selected = try AccountQuery.one(query, from: all)
-            var renamed = selected.account
-            if let issuer { renamed.issuer = issuer }
-            if let account { renamed.name = account }
-            if let problem = renamed.limitProblem { throw Failure(problem) }
-            if all.contains(where: { $0.handle != selected.handle && $0.account.isSameAccount(as: renamed) }) {
-                throw Failure("\(renamed.displayName) with this secret is already stored; remove one instead of renaming")
-            }
-            try store.update(selected, to: renamed)
-            Console.note("renamed: \(selected.account.displayName) -> \(renamed.displayName)")
+            let (from, to) = try Keyring.open().rename(query, issuer: issuer, name: account)
+            Console.note("renamed: \(from.displayName) -> \(to.displayName)")
         }
     }
 }

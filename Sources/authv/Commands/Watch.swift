@@ -37,12 +37,7 @@ extension Authv {
             guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
                 throw Failure("watch needs a terminal (for one code in a script, use `authv code QUERY`)")
             }
-            let store = try Keyring.open()
-            var accounts = try Keyring.load(store)
-            if let query {
-                accounts = AccountQuery.select(query, from: accounts)
-                guard !accounts.isEmpty else { throw QueryError.noMatch(query) }
-            }
+            let accounts = try Keyring.accounts(matching: query)
             let screen = try LiveScreen()
             defer { screen.restore() }
             var filter = ""

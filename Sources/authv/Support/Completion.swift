@@ -7,7 +7,7 @@ enum Completion {
     @Sendable static func accountNames(_ words: [String], _ index: Int, _ prefix: String) -> [String] {
         // The read that list makes (every Tab press pays it), without its warnings: they would land in the
         // middle of the command line being completed.
-        guard let accounts = try? Keyring.contents().accounts else { return [] }
+        guard let accounts = try? Keyring.open().contents().accounts else { return [] }
         var names: [String] = []
         for stored in accounts {
             // Shown as `list` shows them, control characters escaped; a QUERY matches that form too.

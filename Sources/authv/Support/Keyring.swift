@@ -1,44 +1,31 @@
 import Vault
 
-/// Opens the store and reads it, warning about items that hold no readable account.
+/// The commands' side of the store: opening it (always through `AccountBook.open()`, which decides where
+/// accounts live), warning about entries that hold no readable account, and the count of accounts authv
+/// last saw (vanished accounts).
 enum Keyring {
-    static func open() throws -> KeyringStore {
-        try KeyringStore()
+    static func open() throws -> AccountBook {
+        try AccountBook.open()
     }
 
-    /// Takes the store's lock (which says on standard error who holds it when that takes more than a second).
-    static func lock() throws -> StoreLock {
-        try StoreLock()
+    /// Every account a QUERY selects (every account without one; `QueryError.noMatch` when none),
+    /// warning about entries that hold none; `checkingCount`: compared with the count authv last saw.
+    static func accounts(matching query: String? = nil, checkingCount: Bool = false) throws -> [StoredAccount] {
+        var accounts = warn(try open().contents())
+        if checkingCount { checkCount(accounts) }
+        guard let query else { return accounts }
+        accounts = AccountQuery.select(query, from: accounts)
+        guard !accounts.isEmpty else { throw QueryError.noMatch(query) }
+        return accounts
     }
 
-    static func load(_ store: KeyringStore) throws -> [StoredAccount] {
-        warn(try store.load())
-    }
-
-    /// What the store holds, read over the plain D-Bus path when it can answer, else through libsecret
-    /// (which unlocks, prompts and reports a missing keyring). Nothing is printed.
-    static func contents() throws -> StoreContents {
-        if let contents = PlainKeyringReader()?.load() { return contents }
-        return try open().load()
-    }
-
-    /// Every account, as `contents()` reads them, warning about items that hold none.
-    static func loadForReading() throws -> [StoredAccount] {
-        warn(try contents())
-    }
-
-    /// The accounts a QUERY may select: its exact matches when it has any (found by attribute, reading
-    /// no other secret), else every account.
-    /// A full read is compared with the count of accounts authv last saw (`checkCount`); an exact match
-    /// reads no other item, so it only repeats what the last full read found (one small file read).
-    static func candidates(for query: String) throws -> [StoredAccount] {
-        if let reader = PlainKeyringReader() {
-            if let exact = reader.exactMatches(for: query), !exact.isEmpty { return warnLastShortfall(exact) }
-            if let contents = reader.load() { return checkCount(warn(contents)) }
-        }
-        let store = try open()
-        let exact = try store.exactMatches(for: query) ?? []
-        return exact.isEmpty ? checkCount(try load(store)) : warnLastShortfall(exact)
+    /// The one account a QUERY selects, read by its exact matches when it has any. A full read is
+    /// compared with the count of accounts authv last saw (`checkCount`); an exact match reads no other
+    /// item, so it only repeats what the last full read found (one small file read).
+    static func one(_ query: String, in book: AccountBook) throws -> StoredAccount {
+        let candidates = try book.candidates(for: query)
+        let accounts = candidates.isPartial ? warnLastShortfall(candidates.accounts) : checkCount(warn(candidates))
+        return try AccountQuery.one(query, from: accounts)
     }
 
     // MARK: vanished accounts
@@ -80,7 +67,7 @@ enum Keyring {
         }
     }
 
-    private static func warn(_ contents: StoreContents) -> [StoredAccount] {
+    static func warn(_ contents: StoreContents) -> [StoredAccount] {
         for path in contents.unreadable {
             Console.note("warning: keyring item \(path) holds no valid otpauth URI; skipped")
         }

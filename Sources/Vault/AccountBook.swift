@@ -1,0 +1,307 @@
+public import OTP
+
+/// Why a rule of the store refused what was asked (the store itself answered; see `StoreError` for when
+/// it did not).
+public enum BookError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// A rename would make the account equal to another stored one.
+    case renameCollision(String)
+    /// The account selected before the lock was taken is no longer stored.
+    case removedMeanwhile(String)
+    /// No recovery codes are kept for the account.
+    case noRecoveryCodes(String)
+    /// Every recovery code of the account is used.
+    case recoveryCodesUsedUp(String)
+    /// Google Authenticator's export format cannot carry these accounts (name and reason each).
+    case notExportable([String])
+    /// A name beyond authv's size bounds (the message names the bound).
+    case tooLarge(String)
+    /// After an add, the store does not hold every account of the inputs (the message says what it holds).
+    case notAllStored(String)
+
+    public var description: String {
+        switch self {
+        case let .renameCollision(name):
+            return "\(name) with this secret is already stored; remove one instead of renaming"
+        case let .removedMeanwhile(name):
+            return "\(name) was removed meanwhile"
+        case let .noRecoveryCodes(name):
+            return "no recovery codes kept for \(name) (add them with `authv recovery add`)"
+        case let .recoveryCodesUsedUp(name):
+            return "every recovery code of \(name) is used: ask the site for new ones"
+        case let .notExportable(names):
+            return "not exported: Google Authenticator exports cannot carry \(names.joined(separator: "; ")); use --format uri"
+        case let .notAllStored(message), let .tooLarge(message):
+            return message
+        }
+    }
+}
+
+/// What `add` did with one account.
+public enum AddOutcome: Equatable, Sendable {
+    /// Stored; nothing of that name was there.
+    case added(Account)
+    /// Stored beside older accounts with the same names and another secret (a site's re-enrolment): their ids.
+    case renewed(Account, id: String, older: [String])
+    /// The same account (type, secret, names) was already stored; not stored again.
+    case alreadyStored(Account)
+
+    public var account: Account {
+        switch self {
+        case let .added(account), let .renewed(account, _, _), let .alreadyStored(account): return account
+        }
+    }
+}
+
+/// What `add` did: one outcome per account given, and how many accounts the store holds now.
+public struct AddReport: Equatable, Sendable {
+    public var outcomes: [AddOutcome]
+    /// Accounts stored before this add.
+    public var before: Int
+    /// Accounts this add stored.
+    public var stored: Int { outcomes.filter { if case .alreadyStored = $0 { false } else { true } }.count }
+}
+
+/// The export encodings.
+public enum ExportEncoding: String, Sendable, CaseIterable {
+    /// otpauth:// URIs, one a line.
+    case uri
+    /// otpauth-migration:// URIs (Google Authenticator), ten accounts each.
+    case migration
+}
+
+/// The rules of the store: what every command that reads or changes accounts does between parsing its
+/// command line and rendering its result. Every change is a read -> check -> write under `StoreLock`, so
+/// two authv processes never lose an account or an HOTP step. Works on any `AccountStore`.
+///
+/// Errors: `StoreError` (the store did not answer), `QueryError` (a QUERY selected none or several),
+/// `BookError` (a rule refused), `CryptoError` (a code could not be computed).
+public final class AccountBook {
+    public let store: any AccountStore
+    /// The lock file; nil for the default one (`StoreLock.defaultPath()`).
+    let lockPath: String?
+    /// Seconds to wait for another authv's lock before giving up.
+    let lockTimeout: Double
+
+    public init(store: any AccountStore, lockPath: String? = nil, lockTimeout: Double = StoreLock.waitLimit) {
+        self.store = store
+        self.lockPath = lockPath
+        self.lockTimeout = lockTimeout
+    }
+
+    /// The one place that decides where accounts live: every command opens its store here.
+    public static func open() throws(StoreError) -> AccountBook {
+        AccountBook(store: try KeyringStore())
+    }
+
+    private func locked<R>(_ body: () throws -> R) throws -> R {
+        let lock = try StoreLock(path: lockPath, timeout: lockTimeout)
+        defer { withExtendedLifetime(lock) {} }
+        return try body()
+    }
+
+    // MARK: reading
+
+    /// Every account, and the entries that hold none.
+    public func contents() throws(StoreError) -> StoreContents {
+        try store.load()
+    }
+
+    /// What a QUERY may select from: its exact matches when the store finds some without reading every
+    /// secret (`isPartial`), else everything.
+    public func candidates(for query: String) throws(StoreError) -> StoreContents {
+        if let exact = try store.exactMatches(for: query), !exact.isEmpty { return StoreContents(accounts: exact, isPartial: true) }
+        return try store.load()
+    }
+
+    /// The one account a QUERY selects (`QueryError` when none or several).
+    public func one(_ query: String) throws -> StoredAccount {
+        try AccountQuery.one(query, from: try candidates(for: query).accounts)
+    }
+
+    /// Every account a QUERY selects (`QueryError.noMatch` when none); every account without a query.
+    public func select(_ query: String?) throws -> [StoredAccount] {
+        let all = try store.load().accounts
+        guard let query else { return all }
+        let selected = AccountQuery.select(query, from: all)
+        guard !selected.isEmpty else { throw QueryError.noMatch(query) }
+        return selected
+    }
+
+    // MARK: changing
+
+    /// Adds the accounts that are not stored yet, all or none. An account equal to a stored one (type,
+    /// secret, names) is not stored again; one with the names of a stored one and another secret is kept
+    /// beside it (a re-enrolment: the old secret stays until the user removes it).
+    public func add(_ accounts: [Account]) throws -> AddReport {
+        var plan = ImportPlan()
+        plan.accounts = accounts
+        plan.entryCount = accounts.count
+        return try add(plan)
+    }
+
+    /// Adds a plan's accounts as `add(_: [Account])` does, and checks the count rule against the store
+    /// itself before it succeeds: every entry is in the store now (added or already there) or was skipped
+    /// (`plan.unsupported`, which the caller has accepted). Otherwise what this add stored is taken out again.
+    public func add(_ plan: ImportPlan) throws -> AddReport {
+        try locked {
+            let existing = try store.load().accounts
+            var new: [Account] = []
+            var outcomes: [AddOutcome] = []
+            for account in plan.accounts {
+                if existing.contains(where: { $0.account.isSameAccount(as: account) })
+                    || new.contains(where: { $0.isSameAccount(as: account) }) {
+                    outcomes.append(.alreadyStored(account))
+                    continue
+                }
+                new.append(account)
+                let older = existing.filter {
+                    $0.account.issuer.lowercased() == account.issuer.lowercased()
+                        && $0.account.name.lowercased() == account.name.lowercased()
+                }
+                outcomes.append(older.isEmpty ? .added(account)
+                                : .renewed(account, id: StoredAccount.fingerprint(account), older: older.map(\.id)))
+            }
+            try store.add(new)
+            try verify(plan, added: new, alreadyStored: plan.repeated.count + outcomes.count - new.count)
+            return AddReport(outcomes: outcomes, before: existing.count)
+        }
+    }
+
+    /// The count rule of `add(_: ImportPlan)`, under its lock.
+    private func verify(_ plan: ImportPlan, added: [Account], alreadyStored: Int) throws {
+        guard !added.isEmpty else {
+            guard alreadyStored + plan.unsupported.count == plan.entryCount else {
+                throw BookError.notAllStored("internal error: \(plan.entryCount) entries, \(alreadyStored) already stored, \(plan.unsupported.count) skipped")
+            }
+            return
+        }
+        let now = try store.load().accounts
+        let stored = Set(now.map { AccountKey($0.account) })
+        let missing = plan.accounts.filter { !stored.contains(AccountKey($0)) }
+        if !missing.isEmpty || added.count + alreadyStored + plan.unsupported.count != plan.entryCount {
+            let mine = Set(added.map { AccountKey($0) })
+            for item in now where mine.contains(AccountKey(item.account)) { try? store.remove(item) }
+            throw BookError.notAllStored("the keyring holds \(plan.accounts.count - missing.count) of the \(plan.accounts.count) accounts after storing them (\(plan.entryCount) entries, \(alreadyStored) already stored, \(plan.unsupported.count) skipped); what this add stored was removed again")
+        }
+    }
+
+    /// The code of an HOTP account for its stored counter, the counter moved on and stored before the
+    /// code is returned: read again under the lock, since another authv may have moved it meanwhile.
+    public func nextHOTPCode(_ selected: StoredAccount) throws -> (account: StoredAccount, code: String) {
+        try locked {
+            guard let current = try store.read(handle: selected.handle) else {
+                throw BookError.removedMeanwhile(selected.account.displayName)
+            }
+            let code = try current.account.code(at: 0)
+            var next = current.account
+            next.counter += 1
+            try store.update(current, to: next)
+            return (current, code)
+        }
+    }
+
+    /// Gives the account a QUERY selects new names (nil keeps one); refused when it would then equal
+    /// another stored account. Returns the account before and after.
+    public func rename(_ query: String, issuer: String?, name: String?) throws -> (from: Account, to: Account) {
+        try locked {
+            let all = try store.load().accounts
+            let selected = try AccountQuery.one(query, from: all)
+            var renamed = selected.account
+            if let issuer { renamed.issuer = issuer }
+            if let name { renamed.name = name }
+            if let problem = renamed.limitProblem { throw BookError.tooLarge(problem) }
+            if all.contains(where: { $0.handle != selected.handle && $0.account.isSameAccount(as: renamed) }) {
+                throw BookError.renameCollision(renamed.displayName)
+            }
+            try store.update(selected, to: renamed)
+            return (selected.account, renamed)
+        }
+    }
+
+    /// The recovery codes kept with an account (nil when none), for the question before a removal.
+    /// Under the lock: reading may rewrite codes kept in an earlier form.
+    public func recoveryCodes(for stored: StoredAccount) throws -> RecoveryCodes? {
+        try locked { try store.recoveryCodes(for: stored) }
+    }
+
+    /// Removes an account selected before (and asked about) and the recovery codes kept with it: read
+    /// again under the lock, so that what goes is what the user was asked about. Returns how many
+    /// accounts are left.
+    @discardableResult
+    public func remove(_ selected: StoredAccount) throws -> Int {
+        try locked {
+            let all = try store.load().accounts
+            guard let current = all.first(where: { $0.handle == selected.handle }), current.account == selected.account else {
+                throw BookError.removedMeanwhile(selected.account.displayName)
+            }
+            let recovery = try store.recoveryCodes(for: current)
+            try store.remove(current)
+            if recovery != nil { try store.removeRecoveryCodes(for: current) }
+            return all.count - 1
+        }
+    }
+
+    // MARK: recovery codes
+
+    /// Keeps `codes` with the account a QUERY selects; returns it and the codes kept before (replaced).
+    public func setRecoveryCodes(_ codes: [String], for query: String) throws -> (account: StoredAccount, earlier: RecoveryCodes?) {
+        try locked {
+            let selected = try AccountQuery.one(query, from: try store.load().accounts)
+            let earlier = try store.recoveryCodes(for: selected)
+            try store.setRecoveryCodes(RecoveryCodes(codes: codes.map { .init(code: $0) }), for: selected)
+            return (selected, earlier)
+        }
+    }
+
+    /// The account a QUERY selects and its recovery codes (`BookError.noRecoveryCodes` when none).
+    /// Under the lock: reading may rewrite codes kept in an earlier form.
+    public func recoveryCodes(of query: String) throws -> (account: StoredAccount, codes: RecoveryCodes) {
+        try locked { try findRecoveryCodes(of: query) }
+    }
+
+    private func findRecoveryCodes(of query: String) throws -> (account: StoredAccount, codes: RecoveryCodes) {
+        let selected = try AccountQuery.one(query, from: try store.load().accounts)
+        guard let codes = try store.recoveryCodes(for: selected) else {
+            throw BookError.noRecoveryCodes(selected.account.displayName)
+        }
+        return (selected, codes)
+    }
+
+    /// The next unused recovery code of the account a QUERY selects, marked used and stored before it is
+    /// returned, with the number left unused.
+    public func useRecoveryCode(of query: String) throws -> (account: StoredAccount, code: String, unused: Int) {
+        try locked {
+            var (selected, codes) = try findRecoveryCodes(of: query)
+            guard let next = codes.codes.firstIndex(where: { !$0.used }) else {
+                throw BookError.recoveryCodesUsedUp(selected.account.displayName)
+            }
+            codes.codes[next].used = true
+            try store.setRecoveryCodes(codes, for: selected)
+            return (selected, codes.codes[next].code, codes.unused)
+        }
+    }
+
+    // MARK: export
+
+    /// Every account in an export encoding: the lines (each ending in a newline) and how many accounts.
+    public func export(_ format: ExportEncoding, batchID: Int32 = Int32.random(in: 1...Int32.max)) throws -> (text: String, count: Int) {
+        let accounts = try store.load().accounts.map(\.account)
+        return (try AccountBook.encode(accounts, as: format, batchID: batchID), accounts.count)
+    }
+
+    /// The export encoding of `accounts`.
+    public static func encode(_ accounts: [Account], as format: ExportEncoding, batchID: Int32) throws(BookError) -> String {
+        let lines: [String]
+        switch format {
+        case .uri:
+            lines = accounts.map(\.uri)
+        case .migration:
+            let encoded = Migration.encode(accounts, batchID: batchID)
+            guard encoded.unsupported.isEmpty else {
+                throw .notExportable(encoded.unsupported.map { "\($0.account.displayName) (\($0.reason))" })
+            }
+            lines = encoded.uris
+        }
+        return lines.map { $0 + "\n" }.joined()
+    }
+}
