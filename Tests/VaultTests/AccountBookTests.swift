@@ -34,7 +34,9 @@ private final class HeldLock {
     deinit { release() }
 }
 
-@Suite("The store's rules (AccountBook, real gnome-keyring-daemon)", .serialized)
+/// Nested in KeyringStoreTests, whose `.serialized` covers it: both empty the one shared keyring.
+extension KeyringStoreTests {
+@Suite("The store's rules (AccountBook, real gnome-keyring-daemon)")
 struct AccountBookTests {
     @Test func addTellsDuplicatesAndReEnrolmentsApart() throws {
         let (book, _) = try freshBook()
@@ -141,4 +143,5 @@ struct AccountBookTests {
         #expect(try book.contents().accounts.map(\.account.displayName) == ["H (x)", "N (z)"])
         #expect(try book.contents().accounts[0].account.counter == 1)
     }
+}
 }
