@@ -116,7 +116,7 @@ struct AccountBookTests {
         #expect(throws: BookError.self) { try AccountBook.encode([steam], as: .migration, batchID: 1) }
     }
 
-    /// Every rule that changes the store waits for the lock: while flock(1) holds it, each gives up
+    /// Every rule that changes the store waits for the lock: while another holds it, each gives up
     /// (after its short wait) and changes nothing; once it is released, the same call goes through.
     @Test func everyChangeWaitsForTheLock() throws {
         let (book, folder) = try freshBook(lockTimeout: 0.2)
@@ -137,7 +137,7 @@ struct AccountBookTests {
             #expect(throws: StoreError.self, "\(name) did not wait for the lock") { try change() }
         }
         #expect(try book.contents().accounts == before)
-        #expect(try book.recoveryCodes(of: "t").codes == RecoveryCodes(codes: [.init(code: "1111-2222")]))
+        #expect(try book.store.recoveryCodes(for: before[1]) == RecoveryCodes(codes: [.init(code: "1111-2222")]))
         held.release()
         for (_, change) in changes { try change() }
         #expect(try book.contents().accounts.map(\.account.displayName) == ["H (x)", "N (z)"])
