@@ -49,6 +49,8 @@ public enum ImportError: Error, Equatable, Sendable, CustomStringConvertible {
     case format(file: String, FormatError)
     /// Entries that authv cannot carry; `add --skip-unsupported` adds the rest.
     case unsupported([SkippedEntry])
+    /// Text authv cannot read (UTF-16, another encoding, a NUL): what `TextInput.problem` says.
+    case notText(file: String, reason: String)
     /// An entry of another authenticator's export whose names, note or secret `AccountLimits` refuses.
     case unacceptable(file: String, entry: Int, reason: String)
 
@@ -70,6 +72,8 @@ public enum ImportError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(error)"
         case let .format(file, error):
             return "\(ImportError.name(file)): \(error)"
+        case let .notText(file, reason):
+            return "\(ImportError.name(file)): \(reason)"
         case let .unacceptable(file, entry, reason):
             return "\(ImportError.name(file)): entry \(entry): \(reason)"
         case let .unsupported(entries):

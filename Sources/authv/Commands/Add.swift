@@ -113,6 +113,7 @@ extension Authv {
                 if !bytes.isEmpty, !bytes.contains(0), let text = String(validating: bytes, as: UTF8.self) {
                     return .text(file: file, content: text)
                 }
+                if let problem = TextInput.problem(bytes) { throw ImportError.notText(file: file, reason: problem) }
             }
             return .image(file: file, payloads: try Scanner().scan(bytes: bytes, file: file))
         }

@@ -95,8 +95,13 @@ struct CodeRequest {
                 guard fresh < selected.account.period else {
                     throw Failure("--fresh \(fresh): \(selected.account.displayName) changes its code every \(selected.account.period) s")
                 }
-                Console.note("waiting \(left) s for a fresh code (only \(left) s left in this one)")
-                if at == nil { Authv.Code.sleep(seconds: left) }
+                if at == nil {
+                    Console.note("waiting \(left) s for a fresh code (only \(left) s left in this one)")
+                    Authv.Code.sleep(seconds: left)
+                } else {
+                    // Nothing is waited for with --at: say what was computed instead.
+                    Console.note("only \(left) s left at \(now): the code of the next window, from \(now + UInt64(left))")
+                }
                 now += UInt64(left)
             }
             code = try selected.account.code(at: now)

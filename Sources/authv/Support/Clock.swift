@@ -3,20 +3,45 @@ import ArgumentParser
 import Glibc
 #endif
 
-/// A moment given with `--at`: unix seconds, or ISO 8601 with a zone (`2026-11-29T13:00:00Z`).
+/// A moment given with `--at`: unix seconds (`1700000000`, `1700000000.5`), or ISO 8601 with a zone
+/// (`2026-11-29T13:00:00Z`, `2026-11-29T13:00:00.5+01:00`). Both forms take a fraction of a second, which
+/// is dropped: a code belongs to a whole second. Times before 1970 and after 9999 are refused.
 struct Moment: ExpressibleByArgument {
     let seconds: UInt64
+
+    /// The last second of 9999 (later times are typos, and dates stop being ISO 8601's four digits).
+    static let latest: Int = 253_402_300_799
 
     init(seconds: UInt64) { self.seconds = seconds }
 
     init?(argument: String) {
-        if let value = UInt64(argument) {
-            seconds = value
-        } else if let value = Moment.parseISO8601(argument) {
-            seconds = value
-        } else {
-            return nil
+        guard let moment = try? Moment.parse(argument) else { return nil }
+        self = moment
+    }
+
+    /// The `--at` transform: a moment, or a usage error saying what is wrong with TIME.
+    @Sendable static func parse(_ text: String) throws -> Moment {
+        guard let seconds = unixSeconds(text) ?? parseISO8601Signed(text) else {
+            throw ValidationError("'\(text)' is not a time: give unix seconds (1700000000, 1700000000.5) or ISO 8601 with a zone (2026-11-29T13:00:00Z)")
         }
+        guard seconds >= 0 else { throw ValidationError("'\(text)' is before 1970: authv computes codes from 1970-01-01T00:00:00Z on") }
+        guard seconds <= latest else { throw ValidationError("'\(text)' is after the year 9999") }
+        return Moment(seconds: UInt64(seconds))
+    }
+
+    /// `[-]DIGITS[.DIGITS]` as whole seconds, the fraction dropped (rounded towards the past; numbers
+    /// too long to hold are clamped, to be refused as out of range); nil when it is not that form.
+    static func unixSeconds(_ text: String) -> Int? {
+        let isDigit: (Character) -> Bool = { $0.isASCII && $0.isNumber }
+        var body = Substring(text)
+        let negative = body.hasPrefix("-")
+        if negative { body = body.dropFirst() }
+        let parts = body.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let whole = parts.first, !whole.isEmpty, whole.allSatisfy(isDigit),
+              parts.count == 1 || (!parts[1].isEmpty && parts[1].allSatisfy(isDigit)) else { return nil }
+        guard whole.count <= 18, let value = Int(whole) else { return negative ? Int.min : Int.max }
+        let fraction = parts.count > 1 && parts[1].contains { $0 != "0" }
+        return negative ? -value - (fraction ? 1 : 0) : value
     }
 
     static var defaultValueDescription: String { "now" }
@@ -30,6 +55,12 @@ struct Moment: ExpressibleByArgument {
 
     /// `YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM|+HHMM)`; nil for anything else or before 1970.
     static func parseISO8601(_ text: String) -> UInt64? {
+        guard let seconds = parseISO8601Signed(text), seconds >= 0 else { return nil }
+        return UInt64(seconds)
+    }
+
+    /// The same, as signed seconds (negative before 1970); nil for anything that is not that form.
+    static func parseISO8601Signed(_ text: String) -> Int? {
         let chars = Array(text.utf8)
         var i = 0
         func number(_ width: Int) -> Int? {
@@ -74,8 +105,7 @@ struct Moment: ExpressibleByArgument {
         }
         guard i == chars.count, (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year),
               hour <= 23, minute <= 59, second <= 60 else { return nil }
-        let total = daysFromCivil(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second - offset
-        return total >= 0 ? UInt64(total) : nil
+        return daysFromCivil(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second - offset
     }
 
     static func daysIn(month: Int, year: Int) -> Int {
@@ -99,7 +129,11 @@ struct Moment: ExpressibleByArgument {
 
 /// `--at TIME`, shared by the commands that compute codes.
 struct TimeOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Compute codes as at TIME: unix seconds or ISO 8601 with a zone (2026-11-29T13:00:00Z).", valueName: "TIME"))
+    /// Parsed unconditionally, so that `--at -1` reaches the parser of times (and is refused as before
+    /// 1970) instead of being taken for an option.
+    @Option(name: .long, parsing: .unconditional,
+            help: ArgumentHelp("Compute codes as at TIME: unix seconds or ISO 8601 with a zone (2026-11-29T13:00:00Z); a fraction of a second is dropped.", valueName: "TIME"),
+            transform: Moment.parse)
     var at: Moment?
 
     var time: UInt64 { at?.seconds ?? Moment.now() }
