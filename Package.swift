@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "NetworkTime"),
         .target(name: "Scan", dependencies: ["CZbar", "CZbarStatic", "CGLib", "CGdkPixbuf", "SharedLibrary"],
                 swiftSettings: dlopenedHeaders),
-        .target(name: "Vault", dependencies: ["OTP", "AuthvCrypto", "CGLib", "CLibsecret", "CSystemd", "CLibxml2", "CArchive",
+        .target(name: "Vault", dependencies: ["OTP", "AuthvCrypto", "CGLib", "CLibsecret", "CSystemd", "CLibxml2", "CArchive", "CLinux",
                                               "SharedLibrary"],
                 swiftSettings: dlopenedHeaders),
         .executableTarget(

@@ -3,3 +3,15 @@
 #include <sys/timex.h>
 // posix_spawnattr_setflags' POSIX_SPAWN_SETSID is a GNU extension, hidden without _GNU_SOURCE.
 #define AUTHV_POSIX_SPAWN_SETSID 0x80
+// The kernel's key retention service (keyrings(7)) through its system calls, so that no library
+// (libkeyutils) is linked: `authv unlock` keeps the vault's master key in the user keyring.
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/keyctl.h>
+static inline long authv_add_key(const char *type, const char *description, const void *payload, size_t length,
+                                 int keyring) {
+    return syscall(SYS_add_key, type, description, payload, length, keyring);
+}
+static inline long authv_keyctl(int operation, unsigned long a, unsigned long b, unsigned long c, unsigned long d) {
+    return syscall(SYS_keyctl, operation, a, b, c, d);
+}

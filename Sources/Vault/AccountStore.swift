@@ -36,19 +36,27 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case lockUnavailable(String)
     /// libsecret, which authv opens when it first writes to the keyring, is not installed.
     case libraryMissing(String)
+    /// The vault file could not be opened, read or written (the message names it and the cause).
+    case vault(String)
+    /// The password given does not open the vault at this path.
+    case wrongPassword(String)
     /// A secret that breaks `StorableSecret`'s rule (one line of plain characters); nothing was stored.
     case unstorableSecret(operation: String, reason: String)
 
     public var description: String {
         switch self {
         case let .noService(detail):
-            return "no Secret Service keyring on the session bus (\(detail)): start gnome-keyring-daemon or KeePassXC's Secret Service integration"
+            return "no Secret Service keyring on the session bus (\(detail)): start gnome-keyring-daemon or KeePassXC's Secret Service integration, or keep accounts in an encrypted vault file instead: authv vault create"
         case .locked:
             return "the keyring is locked and was not unlocked: unlock it (for example with your desktop's keyring prompt or seahorse) and try again"
         case let .failed(operation, message):
             return "keyring: \(operation) failed: \(message)"
         case let .lockUnavailable(detail):
             return "cannot take authv's lock: \(detail)"
+        case let .vault(detail):
+            return detail
+        case let .wrongPassword(path):
+            return "wrong password for the vault \(path); nothing was changed"
         case let .libraryMissing(detail):
             return "\(detail): install libsecret (Debian: libsecret-1-0)"
         case let .unstorableSecret(operation, reason):
