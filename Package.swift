@@ -65,6 +65,6 @@ let package = Package(
         .testTarget(name: "VaultTests", dependencies: ["Vault", "OTP", "AuthvCrypto", "SharedLibrary", "TestSupport"],
                     swiftSettings: dlopenedHeaders),
         .testTarget(name: "NetworkTimeTests", dependencies: ["NetworkTime"]),
-        .testTarget(name: "CLITests", dependencies: ["OTP", "Vault", "TestSupport"], swiftSettings: dlopenedHeaders),
+        .testTarget(name: "CLITests", dependencies: ["OTP", "AuthvCrypto", "Vault", "TestSupport"], swiftSettings: dlopenedHeaders),
     ]
 )

@@ -72,8 +72,13 @@ public struct AegisEntry: Sendable, Equatable {
     public let type: String
     public var account: Account?
     public let problem: String?
-    /// The entry's own note, without the block of recovery codes that authv keeps after it.
-    public var note: String
+    /// The entry's own note, without the block of recovery codes that authv keeps after it (for an
+    /// entry with an account, the account's `note`, which is what is written).
+    public var note: String {
+        get { account?.note ?? otherNote }
+        set { if account != nil { account!.note = newValue } else { otherNote = newValue } }
+    }
+    private var otherNote: String
     public var recoveryCodes: RecoveryCodes?
 
     var raw: [String: JSONValue]
@@ -84,9 +89,11 @@ public struct AegisEntry: Sendable, Equatable {
     public init(account: Account, note: String = "", recoveryCodes: RecoveryCodes? = nil) throws(AegisError) {
         uuid = try AegisVault.randomUUID()
         type = account.type.rawValue
+        var account = account
+        if !note.isEmpty { account.note = note }
         self.account = account
         problem = nil
-        self.note = note
+        otherNote = ""
         self.recoveryCodes = recoveryCodes
         raw = ["uuid": .string(uuid), "note": .string(""), "favorite": .bool(false), "icon": .null, "icon_mime": .null,
                "icon_hash": .null, "groups": .array([])]
@@ -116,11 +123,14 @@ public struct AegisEntry: Sendable, Equatable {
         }
         let name = try text("name"), issuer = try text("issuer")
         let fullNote = try text("note")
-        (note, recoveryCodes) = AegisEntry.splitNote(fullNote)
+        let own: String
+        (own, recoveryCodes) = AegisEntry.splitNote(fullNote)
         originalNote = fullNote
+        otherNote = own
         var problem: String? = nil
-        let account = AegisEntry.account(type: type, name: name, issuer: issuer, info: fields["info"],
+        var account = AegisEntry.account(type: type, name: name, issuer: issuer, info: fields["info"],
                                          problem: &problem)
+        account?.note = own
         self.account = account
         self.problem = problem
         originalAccount = account
