@@ -13,6 +13,8 @@ public enum BookError: Error, Equatable, Sendable, CustomStringConvertible {
     case recoveryCodesUsedUp(String)
     /// Google Authenticator's export format cannot carry these accounts (name and reason each).
     case notExportable([String])
+    /// An HOTP account follows a counter, not the clock: it takes no clock offset.
+    case offsetOfHOTP(String)
     /// A name beyond authv's size bounds (the message names the bound).
     case tooLarge(String)
     /// After an add, the store does not hold every account of the inputs (the message says what it holds).
@@ -30,6 +32,8 @@ public enum BookError: Error, Equatable, Sendable, CustomStringConvertible {
             return "every recovery code of \(name) is used: ask the site for new ones"
         case let .notExportable(names):
             return "not exported: Google Authenticator exports cannot carry \(names.joined(separator: "; ")); use --format uri"
+        case let .offsetOfHOTP(name):
+            return "\(name) is an HOTP account: its codes follow a counter, not the clock, so it takes no --offset"
         case let .notAllStored(message), let .tooLarge(message):
             return message
         }
@@ -215,6 +219,19 @@ public final class AccountBook {
             }
             try store.update(selected, to: renamed)
             return (selected.account, renamed)
+        }
+    }
+
+    /// Gives the account a QUERY selects a clock offset (seconds its verifier runs ahead; TOTP and Steam
+    /// only). Returns the account as it was.
+    public func setOffset(_ query: String, seconds: Int) throws -> StoredAccount {
+        try locked {
+            let selected = try AccountQuery.one(query, from: try store.load().accounts)
+            guard selected.account.type != .hotp else { throw BookError.offsetOfHOTP(selected.account.displayName) }
+            var changed = selected.account
+            changed.offset = seconds
+            try store.update(selected, to: changed)
+            return selected
         }
     }
 

@@ -33,17 +33,7 @@ extension Authv {
         }
 
         func run() throws {
-            let store = try Keyring.open()
-            let lock = try Keyring.lock()
-            defer { withExtendedLifetime(lock) {} }
-            let selected = try AccountQuery.one(query, from: try Keyring.load(store))
-            let name = selected.account.displayName
-            guard selected.account.type != .hotp else {
-                throw Failure("\(name) is an HOTP account: its codes follow a counter, not the clock, so it takes no --offset")
-            }
-            var changed = selected.account
-            changed.offset = offset
-            try store.update(selected, to: changed)
+            let name = try Keyring.open().setOffset(query, seconds: offset).account.displayName
             Console.note(offset == 0 ? "\(name): no clock offset"
                          : "\(name): codes follow a clock \(abs(offset)) s \(offset > 0 ? "ahead of" : "behind") the real time")
         }
