@@ -8,6 +8,13 @@ enum Keyring {
         try AccountBook.open()
     }
 
+    /// Takes the store's lock (which says on standard error who holds it when that takes more than a
+    /// second), for commands that work on two stores at once (vault move-*); AccountBook's rules take it
+    /// themselves.
+    static func lock() throws -> StoreLock {
+        try StoreLock()
+    }
+
     /// Every account a QUERY selects (every account without one; `QueryError.noMatch` when none),
     /// warning about entries that hold none; `checkingCount`: compared with the count authv last saw.
     static func accounts(matching query: String? = nil, checkingCount: Bool = false) throws -> [StoredAccount] {
