@@ -93,8 +93,15 @@ public final class AccountBook {
     }
 
     /// The one place that decides where accounts live: every command opens its store here.
+    /// The vault file when one is in use (`StoreLocation.current`: AUTHV_VAULT, else the default vault
+    /// when it exists), opened with the key `authv unlock` kept or its password; else the keyring.
     public static func open() throws(StoreError) -> AccountBook {
-        AccountBook(store: try KeyringStore())
+        switch StoreLocation.current {
+        case .keyring:
+            return AccountBook(store: try KeyringStore())
+        case let .vault(path, _):
+            return AccountBook(store: try FileStore(path: path) { () throws(StoreError) in try VaultPassword.get(for: path) })
+        }
     }
 
     private func locked<R>(_ body: () throws -> R) throws -> R {

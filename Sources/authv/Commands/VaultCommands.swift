@@ -50,7 +50,7 @@ extension Authv {
 
             func run() throws {
                 let vault = try VaultCommand.openVault()
-                let lock = try Keyring.lock()
+                let lock = try StoreLock()
                 defer { withExtendedLifetime(lock) {} }
                 let count = try StoreMove.fromKeyring(try KeyringStore(), to: vault)
                 Console.note("moved \(count) account\(count == 1 ? "" : "s") from the keyring into the vault \(vault.path)")
@@ -64,7 +64,7 @@ extension Authv {
 
             func run() throws {
                 let vault = try VaultCommand.openVault()
-                let lock = try Keyring.lock()
+                let lock = try StoreLock()
                 defer { withExtendedLifetime(lock) {} }
                 let count = try StoreMove.toKeyring(vault, to: try KeyringStore())
                 Console.note("moved \(count) account\(count == 1 ? "" : "s") from the vault \(vault.path) into the keyring")
