@@ -233,6 +233,26 @@ struct DoctorTests {
         #expect(try s.authv("list").stderr == "")
     }
 
+    @Test func accountsMovedToTheVaultAreNotMissing() throws {
+        let s = try Session()
+        let uris = try s.file("uris.txt", [P1, P2, P3].joined(separator: "\n") + "\n")
+        try #require(try s.authv("add", uris).status == 0)
+        #expect(try s.authv("list").stderr == "")
+        let vault = ["AUTHV_VAULT": s.folder + "/vault.json", "AUTHV_VAULT_PASSWORD_FILE": try s.file("password", "vault password\n")]
+        try #require(try s.authv("vault", "create", extra: vault).status == 0)
+        let moved = try s.authv("vault", "move-from-keyring", extra: vault)
+        try #require(moved.status == 0, "\(moved.stderr)")
+        // The keyring is empty now, by authv's own doing: no warning.
+        let empty = try s.authv("list")
+        #expect(empty.status == 0 && !empty.stderr.contains("missing"), "\(empty.stderr)")
+        #expect(try s.authv("vault", "move-to-keyring", extra: vault).status == 0)
+        let back = try s.authv("list")
+        #expect(back.stdout.split(separator: "\n").count == 3 && back.stderr == "", "\(back.stderr)")
+        // Taken behind authv's back afterwards: counted against the 3 it moved back.
+        try removeBehindAuthvsBack(s, issuer: "github")
+        #expect(try s.authv("list").stderr.contains("1 account is missing from the keyring: authv last saw 3"))
+    }
+
     // MARK: how the keyring stores secrets
 
     static let quiet = ["AUTHV_CLOCK_STATUS": "synchronised", "AUTHV_NTP_SERVER": "127.0.0.1:9"]

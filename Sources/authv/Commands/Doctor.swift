@@ -37,14 +37,16 @@ extension Authv {
                 if acceptMissing {
                     let before = AccountCount.lastShortfall(store: Keyring.countKey)
                     try AccountCount.accept(store: Keyring.countKey, count: count)
-                    report(true, "accounts: \(count) taken as the number the keyring holds from now on"
+                    report(true, "accounts: \(count) taken as the number \(Keyring.storeName) holds from now on"
                         + (before.map { " (\($0.missing) missing accepted)" } ?? ""))
                 } else if let shortfall = AccountCount.observe(store: Keyring.countKey, count: count) {
                     report(false, "accounts: " + Keyring.vanished(shortfall) + "; " + Keyring.restoreAdvice)
                 } else {
-                    report(true, "accounts: none missing since authv last read the keyring")
+                    report(true, "accounts: none missing since authv last read \(Keyring.storeName)")
                 }
-                if let storage = KeyringStorage.inspect(itemPaths: contents.accounts.map(\.handle) + contents.unreadable),
+                if Keyring.opened != .keyring {
+                    // A vault file is encrypted by authv itself.
+                } else if let storage = KeyringStorage.inspect(itemPaths: contents.accounts.map(\.handle) + contents.unreadable),
                    !storage.collections.isEmpty {
                     for collection in storage.collections {
                         let (ok, line) = Keyring.storageLine(collection)

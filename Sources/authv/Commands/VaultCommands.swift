@@ -53,6 +53,7 @@ extension Authv {
                 let lock = try StoreLock()
                 defer { withExtendedLifetime(lock) {} }
                 let count = try StoreMove.fromKeyring(try KeyringStore(), to: vault)
+                Keyring.recordMove(count, from: .keyring, to: .vault(path: vault.path, named: false))
                 Console.note("moved \(count) account\(count == 1 ? "" : "s") from the keyring into the vault \(vault.path)")
             }
         }
@@ -67,6 +68,7 @@ extension Authv {
                 let lock = try StoreLock()
                 defer { withExtendedLifetime(lock) {} }
                 let count = try StoreMove.toKeyring(vault, to: try KeyringStore())
+                Keyring.recordMove(count, from: .vault(path: vault.path, named: false), to: .keyring)
                 Console.note("moved \(count) account\(count == 1 ? "" : "s") from the vault \(vault.path) into the keyring")
             }
         }

@@ -5,8 +5,14 @@ import Vault
 /// last saw (vanished accounts).
 enum Keyring {
     static func open() throws -> AccountBook {
-        try AccountBook.open()
+        let book = try AccountBook.open()
+        opened = (book.store as? FileStore).map { .vault(path: $0.path, named: false) } ?? .keyring
+        return book
     }
+
+    /// The store the last `open()` opened: the one whose accounts are counted. (One per process; only
+    /// the main thread opens stores.)
+    nonisolated(unsafe) static var opened: StoreLocation = .keyring
 
     /// Takes the store's lock (which says on standard error who holds it when that takes more than a
     /// second), for commands that work on two stores at once (vault move-*); AccountBook's rules take it
@@ -40,7 +46,23 @@ enum Keyring {
     /// This store's name in the state file. The keyring is one store, whichever Secret Service provides
     /// it and whatever its collections: a provider replaced (gnome-keyring by KeePassXC) is one of the
     /// ways accounts vanish, and would not show if each collection were counted apart.
-    static let countKey = "keyring"
+    /// A vault file is counted by its path (`vault:PATH`).
+    static var countKey: String { key(for: opened) }
+
+    static func key(for location: StoreLocation) -> String {
+        switch location {
+        case .keyring: return "keyring"
+        case let .vault(path, _): return "vault:" + path
+        }
+    }
+
+    /// The store in use, for messages.
+    static var storeName: String {
+        switch opened {
+        case .keyring: return "the keyring"
+        case let .vault(path, _): return "the vault \(path)"
+        }
+    }
 
     /// After a full read: records the count and warns on standard error when accounts vanished.
     @discardableResult
@@ -60,18 +82,28 @@ enum Keyring {
 
     static func vanished(_ shortfall: AccountCount.Shortfall) -> String {
         let n = shortfall.missing
-        return "\(n) account\(n == 1 ? " is" : "s are") missing from the keyring: authv last saw \(shortfall.expected) there, it answers with \(shortfall.found), and authv removed none of them (a keyring reset or replaced?)"
+        let how = opened == .keyring ? "a keyring reset or replaced?" : "the file replaced by an older copy?"
+        return "\(n) account\(n == 1 ? " is" : "s are") missing from \(storeName): authv last saw \(shortfall.expected) there, it answers with \(shortfall.found), and authv removed none of them (\(how))"
     }
 
     static let restoreAdvice = "restore them from a backup with `authv add BACKUP` (a file that `authv export` wrote, or an Aegis vault), or accept the new count with `authv doctor --accept-missing`"
 
     /// After authv itself added or removed accounts: the new count, so that it is not taken for a loss.
-    static func recordChange(by change: Int, now count: Int) {
+    static func recordChange(by change: Int, now count: Int, in location: StoreLocation? = nil) {
         do {
-            try AccountCount.changed(store: countKey, by: change, now: count)
+            try AccountCount.changed(store: key(for: location ?? opened), by: change, now: count)
         } catch {
             Console.note("warning: cannot record the number of accounts in authv's state file (\(error)); `authv doctor` may count them as missing")
         }
+    }
+
+    /// After a move of `count` accounts between stores: the source holds none of them now, the
+    /// destination holds them (a move empties its source: `StoreMove`).
+    static func recordMove(_ count: Int, from source: StoreLocation, to destination: StoreLocation) {
+        guard count > 0 else { return }
+        recordChange(by: -count, now: 0, in: source)
+        let before = StateFile.load().counts[key(for: destination)]?.seen ?? 0
+        recordChange(by: count, now: before + count, in: destination)
     }
 
     static func warn(_ contents: StoreContents) -> [StoredAccount] {
