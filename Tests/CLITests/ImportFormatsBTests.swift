@@ -144,4 +144,19 @@ struct ImportFormatsBTests {
         #expect(added >= 2)
         #expect(try s.stored().count == added)
     }
+
+    /// libxml2 and libarchive are opened when a file needs them, never by `code` or `list` (the dynamic
+    /// loader's own report, LD_DEBUG=files, says what a process loads).
+    @Test func xmlAndZipLibrariesAreLoadedOnlyByTheImportsThatNeedThem() throws {
+        let s = try Session()
+        #expect(try s.authv("add", importFixtures + "steam.maFile").status == 0)
+        let debug = ["LD_DEBUG": "files"]
+        func loads(_ result: RunResult) -> [String] {
+            ["libxml2.so", "libarchive.so"].filter { result.stderr.contains("file=\($0)") }
+        }
+        #expect(loads(try s.authv("list", extra: debug)) == [])
+        #expect(loads(try s.authv("code", "Steam", extra: debug)) == [])
+        #expect(loads(try s.authv("add", "--dry-run", importFixtures + "authy.xml", extra: debug)) == ["libxml2.so"])
+        #expect(loads(try s.authv("add", "--dry-run", importFixtures + "1password.1pux", extra: debug)).contains("libarchive.so"))
+    }
 }
