@@ -32,6 +32,21 @@ struct ImportFormatsBTests {
         }))
     }
 
+    /// Secrets encrypted with Authy's backup password: the right password, a wrong one, a flipped byte.
+    @Test func authyEncrypted() throws {
+        let s = try Session()
+        let file = importFixtures + "authy-encrypted.xml"
+        try expectCanonicalImport(file, arguments: ["--password-file", try s.passwordFile()], CanonicalOptions(notes: false, accounts: {
+            $0.type == "totp" && $0.algorithm == "SHA1" && $0.period == 30
+        }))
+        let wrong = try s.authv("add", "--password-file", try s.passwordFile("Tr0ub4dor&3"), file)
+        expectFailure(wrong, mentioning: [file, "wrong password for this Authy file"])
+        let flipped = importFixtures + "authy-flipped.xml"
+        let damaged = try s.authv("add", "--password-file", try s.passwordFile(), flipped)
+        expectFailure(damaged, mentioning: [flipped, "damaged Authy file: the secret of entry 2 does not decrypt"])
+        #expect(try s.stored().isEmpty)
+    }
+
     /// FreeOTP stores HOTP counters one less (the code last shown): the canonical counters must arrive.
     @Test func freeOTP() throws {
         try expectCanonicalImport(importFixtures + "freeotp.xml", CanonicalOptions(notes: false))

@@ -52,6 +52,7 @@ enum CanonicalB {
             "keepassxc-legacy.csv": (KeePassXC.self, totpAndSteam),
             "steam.maFile": (SteamDesktopAuthenticator.self, [steam]),
             "authy.xml": (Authy.self, authy),
+            "authy-encrypted.xml": (Authy.self, authy),
             "freeotp.xml": (FreeOTP.self, withoutNotes(all)),
             "duo.json": (DuoMobile.self, duo),
             "battlenet-bma.xml": (BattleNet.self, [battleNet]),
@@ -87,6 +88,7 @@ struct ImportFormatsBTests {
         let detected = try #require(try ExportFormats.detect(content))
         #expect(ObjectIdentifier(detected) == ObjectIdentifier(format), "\(file) detected as \(detected.name)")
         let entries = try format.entries(content) { () throws(FormatError) -> String in
+            if file.contains("encrypted") { return "correct horse battery staple" }
             Issue.record("no password is asked for \(file)")
             return ""
         }
@@ -106,7 +108,7 @@ struct ImportFormatsBTests {
     /// Each mixed fixture: the entry authv cannot carry, by position and name, and the rest read.
     @Test(arguments: [
         ("bitwarden-mixed.json", 2, "Yandex (ivan)", "yaotp://"),
-        ("authy-mixed.xml", 2, "Locked (bob)", "encrypted by the Authy app"),
+        ("authy-mixed.xml", 2, "Locked (bob)", "missing secret"),
         ("freeotp-mixed.xml", 2, "Old (md5)", "unknown algorithm MD5"),
         ("duo-mixed.json", 2, "Acme VPN", "Duo push account"),
     ])
@@ -191,6 +193,16 @@ struct ImportFormatsBTests {
         #expect(names("Deno: Mason", "Deno Land", "x") == ["Deno Land", "Mason"])
         #expect(names("mason", nil, "Deno - mason", "deno") == ["Deno", "mason"])
         #expect(names(nil, "GitHub", "GitHub: octo") == ["GitHub", "octo"])
+    }
+
+    /// Authy's own tokens (com.authy.storage.tokens.authy.xml): a hex seed, 10-second codes.
+    @Test func authyOwnTokens() throws {
+        let json = #"[{"secretSeed":"3132333435363738393031323334353637383930","digits":7,"name":"Twitch","accountType":"authy"}]"#
+        let xml = "<map><string name=\"com.authy.storage.tokens.authy.key\">\(json.replacingOccurrences(of: "\"", with: "&quot;"))</string></map>"
+        let entries = try Authy.entries(ExportContent(Array(xml.utf8))) { () throws(FormatError) in "" }
+        guard case let .account(account)? = entries.first, entries.count == 1 else { Issue.record("\(entries)"); return }
+        #expect(account.issuer == "Twitch" && account.name == "" && account.digits == 7 && account.period == 10)
+        #expect(account.secret == Array("12345678901234567890".utf8))
     }
 
     @Test func keePassXCLegacySettings() {
