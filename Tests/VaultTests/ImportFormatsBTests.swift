@@ -205,6 +205,25 @@ struct ImportFormatsBTests {
         #expect(account.secret == Array("12345678901234567890".utf8))
     }
 
+    /// Files of the format that authv does not read, or that lack what it needs: each its own error.
+    @Test func formatErrors() throws {
+        func read(_ format: any ExportFormat.Type, _ text: String) -> FormatError? {
+            let content = ExportContent(Array(text.utf8))
+            do { _ = try format.entries(content) { () throws(FormatError) in "" } } catch { return error }
+            return nil
+        }
+        let freeOTP2 = #"<map><string name="masterKey">{&quot;mAlgorithm&quot;:&quot;PBKDF2withHmacSHA512&quot;}</string><string name="tokenOrder">[]</string></map>"#
+        #expect(read(FreeOTP.self, freeOTP2) == .unsupportedVersion(format: "FreeOTP", "FreeOTP 2's encrypted token store; back up from FreeOTP instead"))
+        #expect(read(BattleNet.self, #"<map><string name="other">x</string></map>"#) == .malformed(format: "Battle.net", "no authenticator secret"))
+        #expect(read(BattleNet.self, #"<map><string name="com.blizzard.messenger.AUTHENTICATOR_DEVICE_SECRET">zz</string></map>"#)
+                == .damaged(format: "Battle.net", "AUTHENTICATOR_DEVICE_SECRET is not the app's masked hex"))
+        #expect(read(Authy.self, #"<map><int name="key_version" value="1"/></map>"#)
+                == .malformed(format: "Authy", "no com.authy.storage.tokens.authenticator.key value"))
+        let maFile = #"{"shared_secret": "not base64!", "account_name": "gabe"}"#
+        let steam = try SteamDesktopAuthenticator.entries(ExportContent(Array(maFile.utf8))) { () throws(FormatError) in "" }
+        #expect(steam == [.unsupported(UnsupportedEntry(position: 1, name: "Steam (gabe)", reason: "shared_secret is not Base64"))])
+    }
+
     @Test func keePassXCLegacySettings() {
         #expect(KeePassXC.Legacy("30;6").map { [$0.period, $0.digits ?? 0] } == [30, 6])
         #expect(KeePassXC.Legacy("30;S")?.steam == true)
