@@ -158,19 +158,19 @@ public final class AccountBook {
             let existing = try store.load().accounts
             var new: [Account] = []
             var outcomes: [AddOutcome] = []
+            // Looked up by hash, so that the time grows with the number of accounts, not with its square.
+            var known = Set(existing.map { AccountKey($0.account) })
+            var byNames: [NameKey: [String]] = [:]
+            for stored in existing { byNames[NameKey(stored.account), default: []].append(stored.id) }
             for account in plan.accounts {
-                if existing.contains(where: { $0.account.isSameAccount(as: account) })
-                    || new.contains(where: { $0.isSameAccount(as: account) }) {
+                guard known.insert(AccountKey(account)).inserted else {
                     outcomes.append(.alreadyStored(account))
                     continue
                 }
                 new.append(account)
-                let older = existing.filter {
-                    $0.account.issuer.lowercased() == account.issuer.lowercased()
-                        && $0.account.name.lowercased() == account.name.lowercased()
-                }
+                let older = byNames[NameKey(account)] ?? []
                 outcomes.append(older.isEmpty ? .added(account)
-                                : .renewed(account, id: StoredAccount.fingerprint(account), older: older.map(\.id)))
+                                : .renewed(account, id: StoredAccount.fingerprint(account), older: older))
             }
             try store.add(new)
             try verify(plan, added: new, alreadyStored: plan.repeated.count + outcomes.count - new.count)
@@ -327,5 +327,16 @@ public final class AccountBook {
             lines = encoded.uris
         }
         return lines.map { $0 + "\n" }.joined()
+    }
+}
+
+/// An account's issuer and name, case-folded: a stored account with the same ones is an older secret
+/// of the same account (re-enrolment).
+private struct NameKey: Hashable {
+    let issuer: String
+    let name: String
+    init(_ account: Account) {
+        issuer = account.issuer.lowercased()
+        name = account.name.lowercased()
     }
 }

@@ -42,6 +42,21 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case wrongPassword(String)
     /// A secret that breaks `StorableSecret`'s rule (one line of plain characters); nothing was stored.
     case unstorableSecret(operation: String, reason: String)
+    /// SIGINT, SIGTERM or SIGHUP came while several accounts were being stored (see `Interruption`).
+    case interrupted(signal: Int32)
+    /// A write of several accounts was taken back because of `cause`. `stillStored`: the accounts it had
+    /// stored that the rollback could not remove (the keyring stopped answering), so the keyring still
+    /// holds them; `cutOff`: the one being stored when it failed, which the keyring may or may not hold.
+    indirect case undone(cause: StoreError, stillStored: [String], cutOff: String?)
+
+    /// The signal that ended the write, for the exit status (128 + signal).
+    public var signal: Int32? {
+        switch self {
+        case let .interrupted(signal): return signal
+        case let .undone(cause, _, _): return cause.signal
+        default: return nil
+        }
+    }
 
     public var description: String {
         switch self {
@@ -61,6 +76,18 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(detail): install libsecret (Debian: libsecret-1-0)"
         case let .unstorableSecret(operation, reason):
             return "\(operation) refused: \(reason), which a keyring written as text cannot keep; nothing was stored"
+        case let .interrupted(signal):
+            return "interrupted by \(Interruption.name(signal)) while storing"
+        case let .undone(cause, stillStored, cutOff):
+            guard !stillStored.isEmpty || cutOff != nil else {
+                return "\(cause); what this command had stored was removed again: nothing was added"
+            }
+            var text = "\(cause); removing again what this command had stored failed too"
+            if !stillStored.isEmpty {
+                text += ": the keyring still holds \(stillStored.count) of the accounts it added: " + stillStored.joined(separator: ", ")
+            }
+            if let cutOff { text += (stillStored.isEmpty ? ": " : "; ") + "it may also hold \(cutOff), whose storing was cut off" }
+            return text
         }
     }
 }

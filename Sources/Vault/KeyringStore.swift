@@ -181,22 +181,42 @@ public final class KeyringStore: AccountStore {
     /// Tests set this to make `add` fail after storing that many accounts, to prove the rollback.
     var failAfterStoring: Int? = nil
 
+    /// Stores each account as a new item, all or none: when one fails, or SIGINT, SIGTERM or SIGHUP comes
+    /// (held off meanwhile, see `Interruption`), the items stored before are removed again; an error says
+    /// which accounts the keyring still holds when that removal fails too.
     public func add(_ accounts: [Account]) throws(StoreError) {
-        var stored: [String] = []
-        for account in accounts {
-            let uuid = KeyringStore.newUUID()
-            do throws(StoreError) {
-                if let limit = failAfterStoring, stored.count >= limit {
-                    throw StoreError.failed(operation: "storing \(account.displayName)", message: "fault injected by a test")
+        try Interruption.deferring { () throws(StoreError) in
+            var stored: [(uuid: String, account: Account)] = []
+            for account in accounts {
+                if let signal = Interruption.caught { throw rollBack(stored, cause: .interrupted(signal: signal), cutOff: nil) }
+                let uuid = KeyringStore.newUUID()
+                do throws(StoreError) {
+                    if let limit = failAfterStoring, stored.count >= limit {
+                        throw StoreError.failed(operation: "storing \(account.displayName)", message: "fault injected by a test")
+                    }
+                    try store(account, uuid: uuid)
+                    stored.append((uuid, account))
+                } catch {
+                    // A refused secret was never sent; any other failure may have left the item stored.
+                    let unsure = if case .unstorableSecret = error { false } else { true }
+                    throw rollBack(stored, cause: error, cutOff: unsure ? (uuid, account) : nil)
                 }
-                try store(account, uuid: uuid)
-                stored.append(uuid)
-            } catch {
-                // All or none: take back what this call stored.
-                for done in stored.reversed() { try? clear(uuid: done) }
-                throw error
             }
         }
+    }
+
+    /// Takes back the items this `add` stored (the newest first) and says what is left.
+    private func rollBack(_ stored: [(uuid: String, account: Account)], cause: StoreError,
+                          cutOff: (uuid: String, account: Account)?) -> StoreError {
+        var left: [String] = []
+        for done in stored.reversed() {
+            do throws(StoreError) { try clear(uuid: done.uuid) } catch { left.append(done.account.displayName) }
+        }
+        var unsure: String? = nil
+        if let cutOff {
+            do throws(StoreError) { try clear(uuid: cutOff.uuid) } catch { unsure = cutOff.account.displayName }
+        }
+        return .undone(cause: cause, stillStored: left.reversed(), cutOff: unsure)
     }
 
     private func store(_ account: Account, uuid: String) throws(StoreError) {

@@ -43,6 +43,8 @@ enum Main {
             finish(error)
         } catch {
             Console.error("\(error)")
+            // A signal that a write was made whole for (all or nothing) still ends authv as that signal would.
+            if let signal = (error as? Interrupted)?.signal ?? (error as? StoreError)?.signal { exit(128 + signal) }
             exit(1)
         }
         finish(nil)

@@ -66,13 +66,22 @@ public final class PrivateKeyring: @unchecked Sendable {
     /// Stops the daemon and starts it again: what a logout and login do. It reads its keyring files
     /// afresh, so what survives is what it wrote to disk.
     public func restartDaemon() throws {
-        if let daemon, daemon.isRunning {
-            kill(daemon.processIdentifier, SIGTERM)
-            for _ in 0..<100 where daemon.isRunning { usleep(20_000) }
-            if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) }
-            daemon.waitUntilExit()
-        }
-        try waitFor("the old daemon to leave the bus") { !self.serviceIsUp() }
+        stopDaemon()
+        try startDaemonAgain()
+    }
+
+    /// Stops the daemon with `signal` (SIGKILL: it dies as in a crash) and waits until it has left the bus.
+    public func stopDaemon(signal: Int32 = SIGTERM) {
+        guard let daemon, daemon.isRunning else { return }
+        kill(daemon.processIdentifier, signal)
+        for _ in 0..<100 where daemon.isRunning { usleep(20_000) }
+        if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) }
+        daemon.waitUntilExit()
+        try? waitFor("the old daemon to leave the bus") { !self.serviceIsUp() }
+    }
+
+    /// Starts the daemon again after `stopDaemon`, on the same keyring files.
+    public func startDaemonAgain() throws {
         try startDaemon()
     }
 

@@ -48,16 +48,8 @@ public func run(_ program: String, _ arguments: [String], stdin: Data = Data(), 
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
     }
     for fd in input + output + errors { posix_spawn_file_actions_addclose(&actions, fd) }
-    var attributes = posix_spawnattr_t()
-    posix_spawnattr_init(&attributes)
+    var attributes = defaultSignalAttributes()
     defer { posix_spawnattr_destroy(&attributes) }
-    var empty = sigset_t()
-    sigemptyset(&empty)
-    posix_spawnattr_setsigmask(&attributes, &empty)
-    var defaults = sigset_t()
-    sigfillset(&defaults)
-    posix_spawnattr_setsigdefault(&attributes, &defaults)
-    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
     // A working folder is set by env(1), which then runs the program.
     let command = directory.map { ["/usr/bin/env", "-C", $0, resolved] } ?? [resolved]
     let argv = (command + arguments).map { strdup($0) } + [nil]
@@ -105,6 +97,52 @@ public func run(_ program: String, _ arguments: [String], stdin: Data = Data(), 
     let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     return RunResult(status: exitStatus, stdout: String(decoding: out, as: UTF8.self),
                      stderr: String(decoding: err, as: UTF8.self), stdoutBytes: Data(out))
+}
+
+/// Spawn attributes that give the child every signal unblocked and at its default action (the test
+/// runner's threads block most of them, and children would inherit that). Destroy them after use.
+func defaultSignalAttributes() -> posix_spawnattr_t {
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    var empty = sigset_t()
+    sigemptyset(&empty)
+    posix_spawnattr_setsigmask(&attributes, &empty)
+    var defaults = sigset_t()
+    sigfillset(&defaults)
+    posix_spawnattr_setsigdefault(&attributes, &defaults)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+    return attributes
+}
+
+/// Starts a program in the background (no standard input or output; standard error into the file
+/// `errors`) with exactly `environment`; returns its pid, for `waitForExit`.
+public func start(_ program: String, _ arguments: [String], environment: [String: String], errors: String) throws -> pid_t {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 2, errors, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    var attributes = defaultSignalAttributes()
+    defer { posix_spawnattr_destroy(&attributes) }
+    let argv = ([program] + arguments).map { strdup($0) } + [nil]
+    let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
+    var pid: pid_t = 0
+    spawnLock.lock()
+    let spawned = posix_spawn(&pid, program, &actions, &attributes, argv, envp)
+    spawnLock.unlock()
+    guard spawned == 0 else {
+        throw NSError(domain: "start", code: Int(spawned), userInfo: [NSLocalizedDescriptionKey: "cannot start \(program)"])
+    }
+    return pid
+}
+
+/// Waits for a process from `start` and returns its exit status (128 + signal when a signal ended it).
+public func waitForExit(_ pid: pid_t) -> Int32 {
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
 }
 
 /// The repository's top folder (where Package.swift is), found from this file's path.

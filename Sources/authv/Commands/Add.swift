@@ -77,22 +77,30 @@ extension Authv {
                 for skipped in plan.unsupported { Console.note("would skip: \(skipped)") }
                 return
             }
-            let report = try Keyring.open().add(plan)
-            if report.stored > 0 {
-                Keyring.recordChange(by: report.stored, now: report.before + report.stored)
-                Keyring.warnIfPlainText()
-            }
-            for outcome in report.outcomes {
-                switch outcome {
-                case let .added(account):
-                    Console.note("added: \(account.displayName)")
-                case let .renewed(account, id, older):
-                    Console.note("added: \(account.displayName) [\(id)], a new secret kept beside the old one [\(older.joined(separator: ", "))]; remove the old one once the new codes work")
-                case let .alreadyStored(account):
-                    Console.note("already stored, not added again: \(account.displayName)")
+            let book = try Keyring.open()
+            // SIGINT, SIGTERM and SIGHUP are held off from the first write until every outcome is told: the
+            // store takes back what it wrote when one comes during the writes; after them, the add stands.
+            try Interruption.deferring {
+                let report = try book.add(plan)
+                if report.stored > 0 {
+                    Keyring.recordChange(by: report.stored, now: report.before + report.stored)
+                    Keyring.warnIfPlainText()
+                }
+                for outcome in report.outcomes {
+                    switch outcome {
+                    case let .added(account):
+                        Console.note("added: \(account.displayName)")
+                    case let .renewed(account, id, older):
+                        Console.note("added: \(account.displayName) [\(id)], a new secret kept beside the old one [\(older.joined(separator: ", "))]; remove the old one once the new codes work")
+                    case let .alreadyStored(account):
+                        Console.note("already stored, not added again: \(account.displayName)")
+                    }
+                }
+                for skipped in plan.unsupported { Console.note("skipped, not added: \(skipped)") }
+                if let signal = Interruption.caught {
+                    throw Interrupted(signal: signal, description: "interrupted by \(Interruption.name(signal)) after the writes had finished: the \(report.stored) account\(report.stored == 1 ? "" : "s") added above \(report.stored == 1 ? "is" : "are") stored")
                 }
             }
-            for skipped in plan.unsupported { Console.note("skipped, not added: \(skipped)") }
         }
 
         /// Reads one FILE: another authenticator's export (recognised from its bytes), an image, or text.
