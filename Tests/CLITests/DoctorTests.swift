@@ -287,6 +287,25 @@ struct DoctorTests {
         #expect(line.contains("Change Password") && line.contains("authv vault move-from-keyring"))
     }
 
+    @Test func aDefaultCollectionInMemoryOnlyFails() throws {
+        let s = try Session()
+        try #require(try s.authv("add", "-", stdin: Data(P1.utf8)).stderr == "added: Example (alice@example.com)\n")
+        // gnome-keyring's "session" collection lives in memory alone; make it the default.
+        let alias = try run("dbus-send", ["--session", "--print-reply", "--dest=org.freedesktop.secrets", "/org/freedesktop/secrets",
+                                          "org.freedesktop.Secret.Service.SetAlias", "string:default",
+                                          "objpath:/org/freedesktop/secrets/collection/session"],
+                            environment: s.keyring.environment, replaceEnvironment: true)
+        try #require(alias.status == 0, "\(alias.stderr)")
+        let doctor = try s.authv("doctor", extra: DoctorTests.quiet)
+        #expect(doctor.status == 1)
+        #expect(doctor.stdout.contains("FAIL  keyring storage: 'session' is kept in memory only"), "\(doctor.stdout)")
+        // The login collection, which holds the account, is still reported.
+        #expect(doctor.stdout.contains("ok    keyring storage: 'Login' is kept encrypted on disk"), "\(doctor.stdout)")
+        let add = try s.authv("add", "-", stdin: Data(P2.utf8))
+        #expect(add.stderr.contains("warning: the keyring's default collection (/org/freedesktop/secrets/collection/session) is kept in memory only"), "\(add.stderr)")
+        #expect(!(try s.authv("add", "-", stdin: Data(P3.utf8)).stderr.contains("warning")))
+    }
+
     // MARK: per-account offset
 
     /// oathtool's TOTP code for the Base32 secret at unix time `time` (the secret on standard input).

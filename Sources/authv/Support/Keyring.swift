@@ -117,7 +117,8 @@ enum Keyring {
 
     /// `doctor`'s line for one collection.
     static func storageLine(_ collection: KeyringStorage.Collection) -> (ok: Bool?, line: String) {
-        let name = "'" + (collection.label ?? String(collection.path.split(separator: "/").last ?? "")) + "'"
+        let label = collection.label.flatMap { $0.isEmpty ? nil : $0 }
+        let name = "'" + (label ?? String(collection.path.split(separator: "/").last ?? "")) + "'"
         switch collection.verdict {
         case let .encrypted(file):
             return (true, "keyring storage: \(name) is kept encrypted on disk (\(file))")
@@ -133,13 +134,23 @@ enum Keyring {
 
     static let plainTextAdvice = "give it a password (Seahorse, \"Passwords and Keys\": right-click it, Change Password) or move the accounts into an encrypted vault file (`authv vault create`, then `authv vault move-from-keyring`)"
 
-    /// After `add` stored accounts: a warning, once per keyring file, when the default collection is
-    /// written in plain text (remembered in the state file).
+    /// After `add` stored accounts in the keyring: a warning, once per keyring (remembered in the state
+    /// file), when its default collection is written in plain text, or kept in memory only.
     static func warnIfPlainText() {
-        guard let collection = KeyringStorage.inspect()?.collections.first, case let .plainText(file) = collection.verdict,
-              !StateFile.load().warnedPlaintext.contains(file) else { return }
-        Console.note("warning: this keyring is written to disk in plain text (\(file), a keyring without a password): "
-                     + plainTextAdvice + "; said once per keyring, see `authv doctor`")
-        _ = try? StateFile.update { if !$0.warnedPlaintext.contains(file) { $0.warnedPlaintext.append(file) } }
+        guard opened == .keyring, let collection = KeyringStorage.inspect()?.collections.first else { return }
+        let key: String, warning: String
+        switch collection.verdict {
+        case let .plainText(file):
+            key = file
+            warning = "this keyring is written to disk in plain text (\(file), a keyring without a password): " + plainTextAdvice
+        case .memoryOnly:
+            key = collection.path
+            warning = "the keyring's default collection (\(collection.path)) is kept in memory only: what it holds is gone when the keyring daemon stops"
+        case .encrypted, .unknown:
+            return
+        }
+        guard !StateFile.load().warnedPlaintext.contains(key) else { return }
+        Console.note("warning: " + warning + "; said once per keyring, see `authv doctor`")
+        _ = try? StateFile.update { if !$0.warnedPlaintext.contains(key) { $0.warnedPlaintext.append(key) } }
     }
 }
