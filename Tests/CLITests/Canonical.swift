@@ -100,7 +100,7 @@ func expectCanonicalImport(_ fixture: String, arguments: [String] = [], _ option
 }
 
 /// What an encrypted format's damaged files must give, each exactly.
-struct EncryptedOutcomes: Sendable {
+struct EncryptedOutcomes: Sendable, CustomTestStringConvertible {
     /// The encrypted canonical fixture and one with a ciphertext byte flipped (in Fixtures/imports/).
     var encrypted: String
     var flipped: String
@@ -108,13 +108,17 @@ struct EncryptedOutcomes: Sendable {
     var wrongPassword: String
     var flippedError: String
     var truncatedError: String
+    /// The format keeps notes.
+    var notes = true
+
+    var testDescription: String { encrypted }
 }
 
 /// The four outcomes of an encrypted format: the right password imports the canonical set; a wrong one,
 /// the flipped byte and the truncated file are each their own one-line error naming the file, and leave
 /// the keyring empty.
-func expectEncryptedOutcomes(_ outcomes: EncryptedOutcomes, _ options: CanonicalOptions = CanonicalOptions(),
-                             sourceLocation: SourceLocation = #_sourceLocation) throws {
+func expectEncryptedOutcomes(_ outcomes: EncryptedOutcomes, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let options = CanonicalOptions(notes: outcomes.notes)
     let s = try Session()
     let right = try s.passwordFile()
     try expectCanonicalImport(importFixtures + outcomes.encrypted, arguments: ["--password-file", right], options,

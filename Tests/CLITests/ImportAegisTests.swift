@@ -11,14 +11,6 @@ struct ImportAegisTests {
         try expectCanonicalImport(importFixtures + "aegis-v\(version)-plain.json", CanonicalOptions(notes: version >= 2))
     }
 
-    @Test func encrypted() throws {
-        try expectEncryptedOutcomes(EncryptedOutcomes(
-            encrypted: "aegis-encrypted.json", flipped: "aegis-flipped.json",
-            wrongPassword: "wrong password for this Aegis file",
-            flippedError: "damaged Aegis file: the content does not decrypt",
-            truncatedError: "damaged Aegis file: not valid JSON"))
-    }
-
     @Test func mOTPAndYandexFailTheAddOrAreSkipped() throws {
         let s = try Session()
         let file = importFixtures + "aegis-mixed.json"

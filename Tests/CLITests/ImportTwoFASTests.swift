@@ -23,14 +23,6 @@ struct ImportTwoFASTests {
                                   CanonicalOptions(notes: false, accounts: { $0.type == "totp" }))
     }
 
-    @Test func encrypted() throws {
-        try expectEncryptedOutcomes(EncryptedOutcomes(
-            encrypted: "2fas-v4-encrypted.2fas", flipped: "2fas-v4-flipped.2fas",
-            wrongPassword: "wrong password for this 2FAS file",
-            flippedError: "damaged 2FAS file: the services do not decrypt",
-            truncatedError: "damaged 2FAS file: not valid JSON"), ImportTwoFASTests.noNotes)
-    }
-
     @Test func aTruncatedPlainFileIsDamaged() throws {
         let s = try Session()
         let bytes = try Data(contentsOf: URL(fileURLWithPath: importFixtures + "2fas-v4-plain.2fas"))

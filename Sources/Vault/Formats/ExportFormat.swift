@@ -32,15 +32,25 @@ public enum ExportFormats {
         FreeOTP.self,
         DuoMobile.self,
         BattleNet.self,
+        AndOTP.self,
+        FreeOTPPlus.self,
+        ProtonAuthenticator.self,
+    ]
+
+    /// Formats whose files nothing in their bytes identifies (ciphertext without a header), tried last,
+    /// for binary content that no other format and no image decoder claims, and only when a password can
+    /// be had (a password file or a terminal): else such a file is "not an image".
+    public static let lastResort: [any ExportFormat.Type] = [
+        AndOTPLegacy.self,
     ]
 
     /// The format of `content`; nil when it is not structured data at all (otpauth text or an image, which
     /// `add` reads itself). A JSON, zip or XML file that no format recognises is an error saying what it
     /// looks like.
-    public static func detect(_ content: ExportContent) throws(FormatError) -> (any ExportFormat.Type)? {
+    public static func detect(_ content: ExportContent, lastResort tryLast: Bool = false) throws(FormatError) -> (any ExportFormat.Type)? {
         if let format = all.first(where: { $0.recognises(content) }) { return format }
         if let looks = content.looksLike { throw .notKnown(looksLike: looks) }
-        return nil
+        return tryLast ? lastResort.first { $0.recognises(content) } : nil
     }
 }
 

@@ -2,6 +2,9 @@ import ArgumentParser
 import OTP
 import Scan
 import Vault
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension Authv {
     struct Add: ParsableCommand {
@@ -109,7 +112,7 @@ extension Authv {
             if ImageFormat.sniff(bytes) == nil {
                 let content = ExportContent(bytes)
                 do {
-                    if let format = try ExportFormats.detect(content) {
+                    if let format = try ExportFormats.detect(content, lastResort: passwords.available) {
                         let entries = try format.entries(content) { () throws(FormatError) -> String in
                             try passwords.password(for: file, format: format.name)
                         }
@@ -137,6 +140,9 @@ final class Passwords {
     private var known: String?
 
     init(file: String?) { self.file = file }
+
+    /// Whether a password can be had without failing: a password file, or a terminal to ask on.
+    var available: Bool { file != nil || isatty(STDIN_FILENO) == 1 }
 
     func password(for input: String, format: String) throws(FormatError) -> String {
         if let known { return known }

@@ -1,0 +1,32 @@
+import Testing
+
+/// Every encrypted format: the right password imports the canonical set; a wrong password, one flipped
+/// ciphertext byte and the file cut in half each give their own one-line error and store nothing.
+@Suite("import: encrypted formats")
+struct ImportEncryptedTests {
+    static let formats: [EncryptedOutcomes] = [
+        // 2FAS: the reference field checks the password (docs/formats/2fas.md).
+        EncryptedOutcomes(encrypted: "2fas-v4-encrypted.2fas", flipped: "2fas-v4-flipped.2fas",
+                          wrongPassword: "wrong password for this 2FAS file",
+                          flippedError: "damaged 2FAS file: the services do not decrypt",
+                          truncatedError: "damaged 2FAS file: not valid JSON", notes: false),
+        // Aegis: the password slots check the password (docs/vault.md).
+        EncryptedOutcomes(encrypted: "aegis-encrypted.json", flipped: "aegis-flipped.json",
+                          wrongPassword: "wrong password for this Aegis file",
+                          flippedError: "damaged Aegis file: the content does not decrypt",
+                          truncatedError: "damaged Aegis file: not valid JSON"),
+        // andOTP: no password check; the unverified plaintext tells them apart (docs/formats/andotp.md).
+        EncryptedOutcomes(encrypted: "andotp-encrypted.json.aes", flipped: "andotp-flipped.json.aes",
+                          wrongPassword: "wrong password for this andOTP file",
+                          flippedError: "damaged andOTP file: the backup does not decrypt whole",
+                          truncatedError: "damaged andOTP file: the backup does not decrypt whole", notes: false),
+        EncryptedOutcomes(encrypted: "andotp-old-encrypted.json.aes", flipped: "andotp-old-flipped.json.aes",
+                          wrongPassword: "wrong password for this andOTP (old format) file",
+                          flippedError: "damaged andOTP (old format) file: the backup does not decrypt whole",
+                          truncatedError: "damaged andOTP (old format) file: the backup does not decrypt whole", notes: false),
+    ]
+
+    @Test(arguments: formats) func outcomes(_ format: EncryptedOutcomes) throws {
+        try expectEncryptedOutcomes(format)
+    }
+}
