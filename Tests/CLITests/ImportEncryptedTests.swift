@@ -24,6 +24,11 @@ struct ImportEncryptedTests {
                           wrongPassword: "wrong password for this andOTP (old format) file",
                           flippedError: "damaged andOTP (old format) file: the backup does not decrypt whole",
                           truncatedError: "damaged andOTP (old format) file: the backup does not decrypt whole", notes: false),
+        // Ente: no password check; the unverified secretstream text tells them apart (docs/formats/ente-auth.md).
+        EncryptedOutcomes(encrypted: "ente-encrypted.json", flipped: "ente-flipped.json",
+                          wrongPassword: "wrong password for this Ente Auth file",
+                          flippedError: "damaged Ente Auth file: the data does not decrypt whole",
+                          truncatedError: "damaged Ente Auth file: not valid JSON"),
     ]
 
     @Test(arguments: formats) func outcomes(_ format: EncryptedOutcomes) throws {

@@ -35,6 +35,7 @@ public enum ExportFormats {
         AndOTP.self,
         FreeOTPPlus.self,
         ProtonAuthenticator.self,
+        EnteAuth.self,
     ]
 
     /// Formats whose files nothing in their bytes identifies (ciphertext without a header), tried last,
@@ -256,10 +257,19 @@ public enum FormatSupport {
             var account = try OTPAuthURI.account(typeName: kind, labelIssuer: issuer, name: name, parameters: parameters)
             account.note = note
             return .account(account)
-        } catch let URIError.unsupportedAlgorithm(algorithm) {
-            return unsupported("unknown algorithm \(algorithm)")
         } catch {
-            return unsupported("\(error)")
+            return unsupported(reason(for: error))
+        }
+    }
+
+    /// Why an entry whose otpauth URI (or fields) did not pass cannot be carried, in a few words.
+    public static func reason(for error: URIError) -> String {
+        switch error {
+        case let .unknownType(type): return ["motp": "mOTP", "yandex": "Yandex"][type.lowercased()] ?? "type \(type)"
+        case let .unsupportedAlgorithm(algorithm): return "unknown algorithm \(algorithm)"
+        case .missingParameter("secret"): return "missing secret"
+        case .invalidSecret(.empty): return "missing secret"
+        default: return "\(error)"
         }
     }
 
