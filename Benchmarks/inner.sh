@@ -106,6 +106,30 @@ for img in "$out/qr-300x300.png" Fixtures/qr/screenshot-1920x1080.png Fixtures/q
     row "\`authv add --dry-run\` $name" "\`zbarimg -q --raw\`" "$a" "$z" "$t" "peak $pa MiB (zbarimg $pz MiB)"
 done
 
+# --- an encrypted Aegis vault of 1000 accounts into the keyring, against 1000 secret-tool store ---
+# The vault is written by Fixtures/imports/make_aegis.py (not by authv); each timed run starts from a
+# keyring without authv's items. The peer stores 1000 secrets, one process each, as a user would script it.
+secret-tool clear xdg:schema $schema || true
+/usr/bin/python3 Fixtures/imports/make_aegis.py bench 1000 "$out/aegis1000.json"
+printf 'correct horse battery staple\n' > "$out/aegis-password"
+cat > "$out/store1000.sh" <<SH
+#!/usr/bin/env bash
+for i in \$(seq 1 1000); do head -c 20 /dev/urandom | base32 | tr -d '=\\n' | secret-tool store --label="bench \$i" xdg:schema bench.Store n "\$i"; done
+SH
+chmod +x "$out/store1000.sh"
+hyperfine -r 3 -w 0 --prepare "bash -c 'secret-tool clear xdg:schema $schema || true'" --export-json "$out/aegis1000.h.json" \
+    "$authv add --password-file $out/aegis-password $out/aegis1000.json" >/dev/null 2>&1
+aegis1000=$(median "$out/aegis1000.h.json")
+secret-tool clear xdg:schema $schema || true
+paegis1000=$(peak "$authv" add --password-file "$out/aegis-password" "$out/aegis1000.json")
+secret-tool clear xdg:schema $schema || true
+hyperfine -r 3 -w 0 --prepare "bash -c 'secret-tool clear xdg:schema bench.Store || true'" --export-json "$out/store1000.h.json" \
+    "$out/store1000.sh" >/dev/null 2>&1
+store1000=$(median "$out/store1000.h.json")
+secret-tool clear xdg:schema bench.Store || true
+row "\`authv add\` of an encrypted Aegis vault of 1000 accounts" "1000 \`secret-tool store\` in a shell loop" "$aegis1000" "$store1000" "0.2x" \
+    "peak $paegis1000 MiB"
+
 {
     echo "# Benchmark results"
     echo

@@ -153,6 +153,30 @@ public enum Crypto {
         return Array(out.prefix(Int(length)))
     }
 
+    /// Decrypts AES-256-CBC with PKCS#7 padding (32-byte key, 16-byte IV); with `padding: false` the raw
+    /// blocks, unchecked (only to look at what a failed decryption produced). Throws on a bad padding.
+    public static func aesCBCDecrypt(key: [UInt8], iv: [UInt8], ciphertext: [UInt8], padding: Bool = true) throws(CryptoError) -> [UInt8] {
+        _ = initialised
+        guard key.count == 32, iv.count == 16, !ciphertext.isEmpty, ciphertext.count % 16 == 0 else {
+            throw CryptoError(operation: "AES-256-CBC", reason: "key must be 32 bytes, IV 16, data whole blocks")
+        }
+        guard let ctx = EVP_CIPHER_CTX_new() else { throw CryptoError.fromOpenSSL("AES-256-CBC") }
+        defer { EVP_CIPHER_CTX_free(ctx) }
+        var out = [UInt8](repeating: 0, count: ciphertext.count + 16)
+        var length: Int32 = 0, final: Int32 = 0
+        guard EVP_DecryptInit_ex(ctx, EVP_aes_256_cbc(), nil, key, iv) == 1,
+              EVP_CIPHER_CTX_set_padding(ctx, padding ? 1 : 0) == 1,
+              EVP_DecryptUpdate(ctx, &out, &length, ciphertext, Int32(ciphertext.count)) == 1 else {
+            throw CryptoError.fromOpenSSL("AES-256-CBC")
+        }
+        let ok = out.withUnsafeMutableBufferPointer { EVP_DecryptFinal_ex(ctx, $0.baseAddress! + Int(length), &final) == 1 }
+        guard ok else {
+            _ = CryptoError.fromOpenSSL("AES-256-CBC")
+            throw CryptoError(operation: "AES-256-CBC", reason: "bad padding (wrong key or altered data)")
+        }
+        return Array(out.prefix(Int(length + final)))
+    }
+
     /// The output of AES-256-GCM sealing.
     public struct Sealed: Equatable, Sendable {
         public var ciphertext: [UInt8]

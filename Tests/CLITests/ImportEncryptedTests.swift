@@ -29,6 +29,15 @@ struct ImportEncryptedTests {
                           wrongPassword: "wrong password for this Ente Auth file",
                           flippedError: "damaged Ente Auth file: the data does not decrypt whole",
                           truncatedError: "damaged Ente Auth file: not valid JSON"),
+        // Authenticator Pro / Stratum: no password check; the unverified plaintext shows the key was right.
+        EncryptedOutcomes(encrypted: "authenticator-pro-encrypted.authpro", flipped: "authenticator-pro-flipped.authpro",
+                          wrongPassword: "wrong password for this Authenticator Pro file",
+                          flippedError: "damaged Authenticator Pro file: the backup does not decrypt whole",
+                          truncatedError: "damaged Authenticator Pro file: the backup does not decrypt whole", notes: false),
+        EncryptedOutcomes(encrypted: "authenticator-pro-legacy.authpro", flipped: "authenticator-pro-legacy-flipped.authpro",
+                          wrongPassword: "wrong password for this Authenticator Pro file",
+                          flippedError: "damaged Authenticator Pro file: the backup does not decrypt whole",
+                          truncatedError: "damaged Authenticator Pro file: cut short", notes: false),
     ]
 
     @Test(arguments: formats) func outcomes(_ format: EncryptedOutcomes) throws {

@@ -36,6 +36,7 @@ public enum ExportFormats {
         FreeOTPPlus.self,
         ProtonAuthenticator.self,
         EnteAuth.self,
+        AuthenticatorPro.self,
     ]
 
     /// Formats whose files nothing in their bytes identifies (ciphertext without a header), tried last,
