@@ -7,8 +7,9 @@ import OTP
 public enum AndOTP: ExportFormat {
     public static let name = "andOTP"
 
-    /// The PBKDF2 iteration counts a current-format header may give (andOTP picks 140 000 to 160 000).
-    static let iterationRange = 1_000...ExportLimits.maxPBKDF2Iterations
+    /// The PBKDF2 iteration counts a current-format header may give: andOTP picks 140 000 to 160 000; the
+    /// bound stays below 0x0020_0000, where the first four bytes of UTF-16BE text (`00 xx 00 yy`) begin.
+    static let iterationRange = 10_000...2_000_000
     /// The current format's header: iterations (4 bytes, big-endian), salt (12), IV (12); then the tag.
     static let saltBytes = 12, nonceBytes = 12, tagBytes = 16
     static var headerBytes: Int { 4 + saltBytes + nonceBytes }
@@ -40,9 +41,13 @@ public enum AndOTP: ExportFormat {
         return iterationRange.contains(iterations) ? iterations : nil
     }
 
-    /// Ciphertext, not text: not valid UTF-8, or holding a NUL.
+    /// Ciphertext, not text: not valid UTF-8 (or holding a NUL), and not mostly printable ASCII and NULs
+    /// as text in another encoding (Latin-1, UTF-16) is; random bytes are about 40% such bytes.
     static func isBinary(_ bytes: [UInt8]) -> Bool {
-        bytes.contains(0) || String(validating: bytes, as: UTF8.self) == nil
+        guard bytes.contains(0) || String(validating: bytes, as: UTF8.self) == nil else { return false }
+        let sample = bytes.prefix(4096)
+        let texty = sample.filter { $0 == 0 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 || (0x20..<0x7F).contains($0) }.count
+        return texty * 4 < sample.count * 3
     }
 
     public static func entries(_ content: ExportContent, password: PasswordSource) throws(FormatError) -> [ImportedEntry] {
