@@ -52,6 +52,24 @@ struct ImportFormatsBTests {
         try expectCanonicalImport(importFixtures + "freeotp.xml", CanonicalOptions(notes: false))
     }
 
+    /// FreeOTP 2's encrypted backup: the right password, a wrong one (the master key's GCM tag), a flipped
+    /// byte in one secret, a cut-short file; nothing stored on failure.
+    @Test func freeOTP2Backup() throws {
+        let s = try Session()
+        let file = importFixtures + "freeotp2-backup.xml"
+        try expectCanonicalImport(file, arguments: ["--password-file", try s.passwordFile()], CanonicalOptions(notes: false))
+        expectFailure(try s.authv("add", "--password-file", try s.passwordFile("Tr0ub4dor&3"), file),
+                      mentioning: [file, "wrong password for this FreeOTP 2 file"])
+        let flipped = importFixtures + "freeotp2-flipped.xml"
+        expectFailure(try s.authv("add", "--password-file", try s.passwordFile(), flipped),
+                      mentioning: [flipped, "damaged FreeOTP 2 file: the secret of entry 3 does not decrypt"])
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: file))
+        let cut = s.folder + "/cut-freeotp2.xml"
+        try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: cut))
+        expectFailure(try s.authv("add", "--password-file", try s.passwordFile(), cut), mentioning: [cut, "damaged FreeOTP 2 file: cut short"])
+        #expect(try s.stored().isEmpty)
+    }
+
     @Test func steamDesktopAuthenticatorKeepsTheRevocationCodeInTheNote() throws {
         let s = try Session()
         let result = try s.authv("add", importFixtures + "steam.maFile")

@@ -54,6 +54,7 @@ enum CanonicalB {
             "authy.xml": (Authy.self, authy),
             "authy-encrypted.xml": (Authy.self, authy),
             "freeotp.xml": (FreeOTP.self, withoutNotes(all)),
+            "freeotp2-backup.xml": (FreeOTP2.self, withoutNotes(all)),
             "duo.json": (DuoMobile.self, duo),
             "battlenet-bma.xml": (BattleNet.self, [battleNet]),
             "battlenet-messenger.xml": (BattleNet.self, [battleNet]),
@@ -88,7 +89,7 @@ struct ImportFormatsBTests {
         let detected = try #require(try ExportFormats.detect(content))
         #expect(ObjectIdentifier(detected) == ObjectIdentifier(format), "\(file) detected as \(detected.name)")
         let entries = try format.entries(content) { () throws(FormatError) -> String in
-            if file.contains("encrypted") { return "correct horse battery staple" }
+            if file.contains("encrypted") || file.contains("freeotp2") { return "correct horse battery staple" }
             Issue.record("no password is asked for \(file)")
             return ""
         }
@@ -213,7 +214,7 @@ struct ImportFormatsBTests {
             return nil
         }
         let freeOTP2 = #"<map><string name="masterKey">{&quot;mAlgorithm&quot;:&quot;PBKDF2withHmacSHA512&quot;}</string><string name="tokenOrder">[]</string></map>"#
-        #expect(read(FreeOTP.self, freeOTP2) == .unsupportedVersion(format: "FreeOTP", "FreeOTP 2's encrypted token store; back up from FreeOTP instead"))
+        #expect(read(FreeOTP.self, freeOTP2) == .unsupportedVersion(format: "FreeOTP", "FreeOTP 2's encrypted token store; authv reads FreeOTP 2's backup (externalBackup.xml) instead"))
         #expect(read(BattleNet.self, #"<map><string name="other">x</string></map>"#) == .malformed(format: "Battle.net", "no authenticator secret"))
         #expect(read(BattleNet.self, #"<map><string name="com.blizzard.messenger.AUTHENTICATOR_DEVICE_SECRET">zz</string></map>"#)
                 == .damaged(format: "Battle.net", "AUTHENTICATOR_DEVICE_SECRET is not the app's masked hex"))

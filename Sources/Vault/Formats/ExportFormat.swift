@@ -30,6 +30,7 @@ public enum ExportFormats {
         SteamDesktopAuthenticator.self,
         Authy.self,
         FreeOTP.self,
+        FreeOTP2.self,
         DuoMobile.self,
         BattleNet.self,
         AndOTP.self,

@@ -28,7 +28,7 @@ public enum FreeOTP: ExportFormat {
     public static func entries(_ content: ExportContent, password: PasswordSource) throws(FormatError) -> [ImportedEntry] {
         let preferences = try FormatSupport.preferences(content, format: name)
         if preferences.contains(where: { $0.name == "masterKey" || $0.value.contains("mCipherText") }) {
-            throw .unsupportedVersion(format: name, "FreeOTP 2's encrypted token store; back up from FreeOTP instead")
+            throw .unsupportedVersion(format: name, "FreeOTP 2's encrypted token store; authv reads FreeOTP 2's backup (externalBackup.xml) instead")
         }
         let strings = preferences.filter { $0.kind == "string" }
         guard let orderValue = strings.first(where: { $0.name == "tokenOrder" })?.value else {
@@ -51,7 +51,8 @@ public enum FreeOTP: ExportFormat {
         return entries
     }
 
-    static func entry(_ token: Token, id: String, position: Int) -> ImportedEntry {
+    /// FreeOTP 1 stores the counter it last used (`storesLastCounter`); FreeOTP 2's backup the next one.
+    static func entry(_ token: Token, id: String, position: Int, storesLastCounter: Bool = true) -> ImportedEntry {
         let issuer = token.issuerAlt ?? token.issuerExt ?? ""
         let label = token.labelAlt ?? token.label ?? ""
         let unsupported = { (reason: String) in
@@ -66,7 +67,7 @@ public enum FreeOTP: ExportFormat {
         var counter: UInt64? = nil
         if type == "hotp" {
             guard let stored = token.counter, stored < UInt64.max else { return unsupported("missing counter") }
-            counter = stored + 1
+            counter = storesLastCounter ? stored + 1 : stored
         }
         return FormatSupport.account(position: position, type: type.isEmpty ? "no type" : type, issuer: issuer, name: label,
                                      secret: FormatSupport.base32(secret), algorithm: token.algo, digits: token.digits,
