@@ -19,11 +19,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        // C libraries, each behind a module map (and zbar's static archive with what it needs).
+        // C libraries, each behind a module map.
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
-        // zbar's header; the library comes in through CZbarStatic (Debian's libzbar.a, see dbus_off.c).
+        // zbar's header only: Scan opens libzbar.so.0 with dlopen at the first scan (Sources/Scan/ZbarAPI.swift).
         .systemLibrary(name: "CZbar", providers: [.apt(["libzbar-dev"])]),
-        .target(name: "CZbarStatic", linkerSettings: [.linkedLibrary(":libzbar.a"), .linkedLibrary("jpeg")]),
         .systemLibrary(name: "CGLib", pkgConfig: "gobject-2.0", providers: [.apt(["libglib2.0-dev"])]),
         // libsecret, gdk-pixbuf and sd-bus (libsystemd): headers only. authv opens each with dlopen when a
         // command first needs it (Sources/SharedLibrary), so that no command loads at start-up what it
@@ -43,7 +42,7 @@ let package = Package(
         .target(name: "OTP", dependencies: ["AuthvCrypto"]),
         // SNTP, for `doctor`'s measurement of the clock's offset (sockets only).
         .target(name: "NetworkTime"),
-        .target(name: "Scan", dependencies: ["CZbar", "CZbarStatic", "CGLib", "CGdkPixbuf", "SharedLibrary"],
+        .target(name: "Scan", dependencies: ["CZbar", "CGLib", "CGdkPixbuf", "SharedLibrary"],
                 swiftSettings: dlopenedHeaders),
         .target(name: "Vault", dependencies: ["OTP", "AuthvCrypto", "CGLib", "CLibsecret", "CSystemd", "CLibxml2", "CArchive", "CLinux",
                                               "SharedLibrary"],

@@ -86,12 +86,29 @@ qrencode -l M -s 6 -m 4 -o google-export-1-of-2.png "$(cat "$work/export-1.txt")
 qrencode -l M -s 6 -m 4 -o google-export-2-of-2.png "$(cat "$work/export-2.txt")"
 E1=$(cat "$work/export-1.txt"); E2=$(cat "$work/export-2.txt")
 
+# Characters: raw UTF-8 in byte mode without an ECI (qrencode -8), and Shift JIS bytes likewise.
+U1='otpauth://totp/Ünïcödé:bob?secret=JBSWY3DPEHPK3PXP&issuer=Ünïcödé'
+printf '%s' "$U1" | qrencode -8 -l M -s 6 -o utf8-byte-mode.png -r /dev/stdin
+printf '%s' 'テスト' | iconv -f UTF-8 -t SHIFT_JIS | qrencode -8 -l M -s 6 -o shift-jis-byte-mode.png -r /dev/stdin
+
 # Hostile and broken inputs.
 : > empty.png
 head -c 4096 /dev/urandom > random-bytes.png
 head -c 700 png-rgb.png > truncated.png
 head -c "$(( $(stat -c %s jpeg-baseline.jpg) / 2 ))" jpeg-baseline.jpg > truncated.jpg
 printf 'GIF89a\x10\x00' > truncated-header.gif
+# gdk-pixbuf accepts these cut short without an error; their headers declare the full length.
+head -c 3000 bmp.bmp > truncated.bmp
+head -c "$(( $(stat -c %s webp.webp) / 2 ))" webp.webp > truncated.webp
+# A real JPEG whose frame header (SOF) claims 65500 x 65500 pixels.
+python3 - <<'PY'
+d = bytearray(open("jpeg-baseline.jpg", "rb").read())
+i = 2
+while not (d[i] == 0xFF and d[i + 1] in (0xC0, 0xC1, 0xC2)):
+    i += 2 + int.from_bytes(d[i + 2:i + 4], "big")
+d[i + 5:i + 9] = (65500).to_bytes(2, "big") * 2
+open("jpeg-header-65500x65500.jpg", "wb").write(d)
+PY
 # 20000 x 20000 single-colour PNG: a few kilobytes on disk, 400 megapixels when decoded.
 python3 - <<'PY'
 import struct, zlib
@@ -130,12 +147,17 @@ not-otpauth.png	$URL
 mixed-url-and-otpauth.png	$URL | $P1
 google-export-1-of-2.png	$E1
 google-export-2-of-2.png	$E2
+utf8-byte-mode.png	$U1
+shift-jis-byte-mode.png	テスト
 no-qr.png	error:noQRCode
 empty.png	error:empty
 random-bytes.png	error:notAnImage
 truncated.png	error:truncated
 truncated.jpg	error:truncated
 truncated-header.gif	error:corrupt
+truncated.bmp	error:truncated
+truncated.webp	error:truncated
+jpeg-header-65500x65500.jpg	error:tooLarge
 huge-20000x20000.png	error:tooLarge
 TSV
 echo "made $(wc -l < expected.tsv) rows"

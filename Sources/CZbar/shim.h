@@ -1,3 +1,3 @@
-// libzbar's C API (QR decoding); imported by Scan alone. The library is linked statically from Debian's
-// libzbar.a by the CZbarStatic target (Sources/CZbarStatic/dbus_off.c says why).
+// libzbar's C API (QR decoding), for its types and constants: header only. Scan opens libzbar.so.0 with
+// dlopen at the first scan (Sources/Scan/ZbarAPI.swift), so that no other command loads it.
 #include <zbar.h>

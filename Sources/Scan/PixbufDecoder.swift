@@ -25,6 +25,7 @@ private final class SizeRequest {
         width = w
         height = h
         guard w > 0, h > 0 else { refused = true; return nil }
+        if format != .svg, Double(w) * Double(h) > Double(PixbufDecoder.maxDeclaredPixels) { refused = true; return nil }
         var scale = 1.0
         if format == .svg {
             // Vector: render at a size zbar reads well, whatever size the file declares.
@@ -53,6 +54,12 @@ private let sizePrepared: @convention(c) (UnsafeMutablePointer<GdkPixbufLoader>?
     }
 }
 
+/// Drops the reference that the signal connection holds on its SizeRequest, when the loader lets go of
+/// the connection (at the loader's end at the latest): the request lives as long as the loader can call back.
+private let releaseRequest: @convention(c) (UnsafeMutableRawPointer?, UnsafeMutablePointer<GClosure>?) -> Void = { data, _ in
+    if let data { Unmanaged<SizeRequest>.fromOpaque(data).release() }
+}
+
 /// Owns a GdkPixbufLoader.
 private final class Loader {
     let gdk: GdkPixbufAPI
@@ -78,10 +85,16 @@ struct Decoded {
 /// Decodes image bytes to grey pixels with gdk-pixbuf, refusing oversized images before allocating them.
 enum PixbufDecoder {
     static let svgSide = 1000
+    /// Raster images whose header declares more pixels than this are refused before decoding, even in the
+    /// formats that decode at a reduced scale (JPEG): 200 megapixels is the largest phone camera's.
+    static let maxDeclaredPixels = 200_000_000
 
     static func decode(_ bytes: [UInt8], format: ImageFormat, file: String, maxSide: Int?,
                        maxPixels: Int) throws(ScanError) -> Decoded {
         if format == .png, !hasPNGEnd(bytes) { throw ScanError(file: file, reason: .truncated) }
+        if let declared = declaredLength(bytes, format: format), bytes.count < declared {
+            throw ScanError(file: file, reason: .truncated)
+        }
         let gdk: GdkPixbufAPI
         switch GdkPixbufAPI.shared {
         case let .success(api): gdk = api
@@ -95,17 +108,20 @@ enum PixbufDecoder {
         let loader = Loader(gdk, raw)
         defer { withExtendedLifetime(loader) {} }
         let request = SizeRequest(gdk: gdk, maxSide: maxSide, maxPixels: maxPixels, format: format)
-        let context = Unmanaged.passUnretained(request).toOpaque()
-        g_signal_connect_data(raw, "size-prepared", unsafeBitCast(sizePrepared, to: GCallback.self), context, nil, GConnectFlags(0))
+        // The connection holds its own reference, released by the loader (releaseRequest).
+        let context = Unmanaged.passRetained(request).toOpaque()
+        g_signal_connect_data(raw, "size-prepared", unsafeBitCast(sizePrepared, to: GCallback.self), context,
+                              releaseRequest, GConnectFlags(0))
 
         let wrote = bytes.withUnsafeBufferPointer { gdk.loaderWrite(raw, $0.baseAddress, UInt($0.count), &error) != 0 }
         let closed = wrote && gdk.loaderClose(raw, &error) != 0
-        withExtendedLifetime(request) {}
         let message = error.map { String(cString: $0.pointee.message) } ?? ""
         g_clear_error(&error)
         if request.refused {
+            let declared = request.width * request.height
+            let limit = format != .svg && declared > maxDeclaredPixels ? maxDeclaredPixels : maxPixels
             throw ScanError(file: file, reason: .tooLarge(
-                "\(request.width)x\(request.height) pixels; the limit is \(maxPixels / 1_000_000) megapixels"))
+                "\(request.width)x\(request.height) pixels; the limit is \(limit / 1_000_000) megapixels"))
         }
         guard wrote else { throw ScanError(file: file, reason: .corrupt(message.isEmpty ? "undecodable" : message)) }
         guard closed else {
@@ -144,6 +160,26 @@ enum PixbufDecoder {
             }
         }
         return GreyImage(width: width, height: height, pixels: out)
+    }
+
+    /// The file length that a BMP or WebP header declares (BMP: the file size field; WebP: the RIFF
+    /// chunk's size plus its 8-byte header); gdk-pixbuf's loaders accept such files cut short without
+    /// an error. Nil for other formats and for a BMP whose size field is unset (0).
+    static func declaredLength(_ bytes: [UInt8], format: ImageFormat) -> Int? {
+        func little32(at offset: Int) -> Int? {
+            guard bytes.count >= offset + 4 else { return nil }
+            return (0..<4).reduce(0) { $0 | Int(bytes[offset + $1]) << (8 * $1) }
+        }
+        switch format {
+        case .bmp:
+            // A header's size field that is smaller than the headers themselves is unset or damaged.
+            guard let size = little32(at: 2), size > 26 else { return nil }
+            return size
+        case .webp:
+            return little32(at: 4).map { $0 + 8 }
+        default:
+            return nil
+        }
     }
 
     /// A PNG ends with an IEND chunk; without it the file was cut short.

@@ -17,6 +17,8 @@ public struct ScanError: Error, Equatable, Sendable, CustomStringConvertible {
         /// The file, or the decoded image, would exceed authv's memory limit.
         case tooLarge(String)
         case noQRCode
+        /// A library that decoding needs cannot be loaded (the message names it).
+        case libraryMissing(String)
     }
 
     /// The file as the user named it (`-` reads as "standard input").
@@ -42,6 +44,7 @@ public struct ScanError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .corrupt(why): return "\(name): damaged image (\(why))"
         case let .tooLarge(why): return "\(name): too large (\(why))"
         case .noQRCode: return "\(name): no QR code found"
+        case let .libraryMissing(why): return "\(name): cannot decode QR codes: \(why)"
         }
     }
 }

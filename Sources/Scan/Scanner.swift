@@ -21,9 +21,14 @@ public struct Scanner: Sendable {
     public func scan(bytes: [UInt8], file: String) throws(ScanError) -> [String] {
         guard !bytes.isEmpty else { throw ScanError(file: file, reason: .empty) }
         guard let format = ImageFormat.sniff(bytes) else { throw ScanError(file: file, reason: .notAnImage) }
-        let quick = QRScanner(density: 2)
+        let zbar: ZbarAPI
+        switch ZbarAPI.shared {
+        case let .success(api): zbar = api
+        case let .failure(missing): throw ScanError(file: file, reason: .libraryMissing(missing.message))
+        }
+        let quick = QRScanner(zbar, density: 2)
         // Made only when the quick pass finds nothing: each zbar scanner sets up its own QR decoder.
-        lazy var thorough = QRScanner(density: 1)
+        lazy var thorough = QRScanner(zbar, density: 1)
 
         // JPEG and SVG decode straight to a reduced copy (a phone photo's QR code is large); other formats
         // decode whole. The first pass reads every other line: half of zbar's time, and enough for codes

@@ -16,7 +16,7 @@ struct Authv: ParsableCommand {
             """,
         version: BuildInfo.line,
         subcommands: [Add.self, List.self, Code.self, Watch.self, Remove.self, Rename.self, SetSettings.self, Export.self, Recovery.self, Doctor.self,
-                      VaultCommand.self, Unlock.self, Lock.self,
+                      VaultCommand.self, Unlock.self, Lock.self, ScanCommand.self,
                       ClearClipboard.self]
     )
 }

@@ -34,6 +34,7 @@ func reasonName(_ reason: ScanError.Reason) -> String {
     case .corrupt: "corrupt"
     case .tooLarge: "tooLarge"
     case .noQRCode: "noQRCode"
+    case .libraryMissing: "libraryMissing"
     }
 }
 
