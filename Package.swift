@@ -34,6 +34,11 @@ let package = Package(
         .systemLibrary(name: "CArchive", providers: [.apt(["libarchive-dev"])]),
         .systemLibrary(name: "CLinux"),
         .systemLibrary(name: "CGdkPixbuf", providers: [.apt(["libgdk-pixbuf-2.0-dev"])]),
+        // zxing-cpp (C++, no C API in Debian 12's 1.4): a small C face that opens libZXing.so.2 with dlopen
+        // the first time zbar finds nothing (Sources/CZXing/zxing_shim.cpp).
+        .target(name: "CZXing"),
+        // libxcb and Xinerama: headers only, opened with dlopen by `add --screen` (Sources/Scan/X11Capture.swift).
+        .systemLibrary(name: "CXcb", providers: [.apt(["libxcb1-dev", "libxcb-xinerama0-dev"])]),
 
         .target(name: "SharedLibrary"),
         // Gives the executable the git commit it is built from (for `authv --version`).
@@ -42,7 +47,7 @@ let package = Package(
         .target(name: "OTP", dependencies: ["AuthvCrypto"]),
         // SNTP, for `doctor`'s measurement of the clock's offset (sockets only).
         .target(name: "NetworkTime"),
-        .target(name: "Scan", dependencies: ["CZbar", "CGLib", "CGdkPixbuf", "SharedLibrary"],
+        .target(name: "Scan", dependencies: ["CZbar", "CZXing", "CXcb", "CGLib", "CGdkPixbuf", "SharedLibrary"],
                 swiftSettings: dlopenedHeaders),
         .target(name: "Vault", dependencies: ["OTP", "AuthvCrypto", "CGLib", "CLibsecret", "CSystemd", "CLibxml2", "CArchive", "CLinux",
                                               "SharedLibrary"],
@@ -65,5 +70,6 @@ let package = Package(
                     swiftSettings: dlopenedHeaders),
         .testTarget(name: "NetworkTimeTests", dependencies: ["NetworkTime"]),
         .testTarget(name: "CLITests", dependencies: ["OTP", "AuthvCrypto", "Vault", "TestSupport"], swiftSettings: dlopenedHeaders),
-    ]
+    ],
+    cxxLanguageStandard: .cxx17
 )

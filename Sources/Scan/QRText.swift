@@ -6,12 +6,13 @@ import Glibc
 /// (ISO 8859-x, Shift JIS, UTF-8) to UTF-8 themselves; unlabelled bytes arrive as the code holds them:
 /// - valid UTF-8 is UTF-8 (what phone apps write and read; zbar's own guess would make Shift JIS of it);
 /// - otherwise valid Shift JIS is Shift JIS (QR's home encoding, the default of its 2000 standard, which
-///   Japanese codes made before UTF-8 use; no valid UTF-8 ever reaches this guess);
+///   Japanese codes made before UTF-8 use; no valid UTF-8 ever reaches this guess), read as Windows'
+///   code page 932, whose byte 5C is a backslash as the encoders meant it (JIS X 0201 makes it a yen sign);
 /// - otherwise ISO 8859-1, the default of the 2005 standard (every byte string is valid ISO 8859-1).
 enum QRText {
     static func decode(_ bytes: [UInt8]) -> String {
         if let text = String(validating: bytes, as: UTF8.self) { return text }
-        if let text = convert(bytes, from: "SHIFT_JIS") { return text }
+        if let text = convert(bytes, from: "CP932") { return text }
         return String(decoding: bytes.map { UInt16($0) }, as: UTF16.self)
     }
 

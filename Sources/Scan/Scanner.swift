@@ -26,31 +26,40 @@ public struct Scanner: Sendable {
         case let .success(api): zbar = api
         case let .failure(missing): throw ScanError(file: file, reason: .libraryMissing(missing.message))
         }
-        let quick = QRScanner(zbar, density: 2)
-        // Made only when the quick pass finds nothing: each zbar scanner sets up its own QR decoder.
-        lazy var thorough = QRScanner(zbar, density: 1)
-
-        // JPEG and SVG decode straight to a reduced copy (a phone photo's QR code is large); other formats
-        // decode whole. The first pass reads every other line: half of zbar's time, and enough for codes
-        // of three or more pixels per module.
         let first = try PixbufDecoder.decode(bytes, format: format, file: file, maxSide: firstPassSide, maxPixels: maxPixels)
-        if let codes = found(quick.scan(first.image)) ?? found(thorough.scan(first.image)) { return codes }
-        var candidates = [first.image]
+        let quick = QRScanner(zbar, density: 2)
+        if let codes = passes(first.image, quick) { return codes }
+        // JPEG decodes straight to a reduced copy (a phone photo's QR code is large); the full size comes
+        // only when that found nothing (a small code in a large photo).
         if first.image.width < first.originalWidth && format != .svg {
             let full = try PixbufDecoder.decode(bytes, format: format, file: file, maxSide: nil, maxPixels: maxPixels).image
-            if let codes = found(thorough.scan(full)) { return codes }
-            candidates.append(full)
-        }
-        // Light-on-dark codes, then codes drawn at one pixel per module.
-        for image in candidates {
-            if let codes = found(thorough.scan(image.inverted())) { return codes }
-        }
-        let largest = candidates[candidates.count - 1]
-        if max(largest.width, largest.height) <= 600 {
-            let enlarged = largest.enlarged(by: 3)
-            if let codes = found(thorough.scan(enlarged)) ?? found(thorough.scan(enlarged.inverted())) { return codes }
+            if let codes = found(quick.scan(full)) ?? found(ZXingDecoder.scan(full)) { return codes }
         }
         throw ScanError(file: file, reason: .noQRCode)
+    }
+
+    /// The payloads of the QR codes in already decoded images (the monitors of a screen), in reading order
+    /// within each image; `name` names them in errors.
+    public func scan(images: [GreyImage], name: String) throws(ScanError) -> [String] {
+        let zbar: ZbarAPI
+        switch ZbarAPI.shared {
+        case let .success(api): zbar = api
+        case let .failure(missing): throw ScanError(file: name, reason: .libraryMissing(missing.message))
+        }
+        let quick = QRScanner(zbar, density: 2)
+        var seen = Set<String>()
+        let codes = images.flatMap { passes($0, quick) ?? [] }.filter { seen.insert($0).inserted }
+        guard !codes.isEmpty else { throw ScanError(file: name, reason: .noQRCode) }
+        return codes
+    }
+
+    /// The passes over one image, in the order of what they find per millisecond on the zxing photo corpus
+    /// (Benchmarks/qr-photos.md; docs/design.md has the figures), stopping at the first that finds a code:
+    /// zbar reading every other line (half its time, enough for codes of three or more pixels per module),
+    /// then zxing-cpp (perspective, uneven light, version 40, one pixel per module; a few milliseconds
+    /// where there is no code), then zxing-cpp on the inverted image (light-on-dark codes).
+    private func passes(_ image: GreyImage, _ quick: QRScanner) -> [String]? {
+        found(quick.scan(image)) ?? found(ZXingDecoder.scan(image)) ?? found(ZXingDecoder.scan(image.inverted()))
     }
 
     /// Distinct payloads in reading order, or nil when there are none.

@@ -36,6 +36,12 @@ extension Authv {
         @Flag(help: "Type issuer, account and secret (the secret without echo).")
         var manual = false
 
+        @Flag(help: "Add the account(s) in the QR codes on the screen (every monitor).")
+        var screen = false
+
+        @Flag(help: "Add the account(s) on the clipboard: an image with QR codes, or otpauth text.")
+        var clipboard = false
+
         @Option(help: ArgumentHelp("Read an encrypted export's password from the first line of this file.", valueName: "PFILE"))
         var passwordFile: String?
 
@@ -46,6 +52,15 @@ extension Authv {
         var manualOptions: ManualOptions
 
         func validate() throws {
+            if [manual, screen, clipboard].filter({ $0 }).count > 1 {
+                throw ValidationError("--manual, --screen and --clipboard exclude one another")
+            }
+            if screen || clipboard {
+                if !files.isEmpty { throw ValidationError("\(screen ? "--screen" : "--clipboard") takes no FILE") }
+                if manualOptions.isSet { throw ValidationError("--type, --algorithm, --digits, --period and --counter go with --manual") }
+                if passwordFile != nil || skipUnsupported { throw ValidationError("--password-file and --skip-unsupported go with FILEs") }
+                return
+            }
             if manual && !files.isEmpty { throw ValidationError("--manual takes no FILE") }
             if !manual && files.isEmpty { throw ValidationError("name at least one FILE (or - for standard input), or use --manual") }
             if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input (-) can be read only once") }
@@ -60,6 +75,11 @@ extension Authv {
                 plan.accounts = [try manualOptions.readAccount()]
                 plan.entryCount = 1
                 try Add.finish(plan, dryRun: dryRun)
+                return
+            }
+            if screen || clipboard {
+                let source = screen ? try ScreenCapture.source() : try Add.readClipboard()
+                try Add.finish(try Importer.plan(from: [source]), dryRun: dryRun)
                 return
             }
             let passwords = Passwords(file: passwordFile)
@@ -104,6 +124,18 @@ extension Authv {
                     throw Interrupted(signal: signal, description: "interrupted by \(Interruption.name(signal)) after the writes had finished: the \(report.stored) account\(report.stored == 1 ? "" : "s") added above \(report.stored == 1 ? "is" : "are") stored")
                 }
             }
+        }
+
+        /// What the clipboard holds, as an image or as text, named "clipboard" in messages.
+        static func readClipboard() throws -> ImportSource {
+            let (bytes, isImage) = try Clipboard.available(for: "--clipboard").content(limit: InputFile.maxBytes)
+            if !isImage, ImageFormat.sniff(bytes) == nil {
+                guard !bytes.contains(0), let text = String(validating: bytes, as: UTF8.self) else {
+                    throw Failure("--clipboard: the clipboard holds neither an image nor UTF-8 text")
+                }
+                return .text(file: "clipboard", content: text)
+            }
+            return .image(file: "clipboard", payloads: try Scanner().scan(bytes: bytes, file: "clipboard"))
         }
 
         /// Reads one FILE: another authenticator's export (recognised from its bytes), an image, or text.

@@ -24,7 +24,9 @@ enum Spawn {
     /// Runs `arguments` (searched on PATH), feeding `input` on standard input. Its standard output is
     /// captured when `capture`, else discarded (a tool that stays in the background, like xclip, must not
     /// hold our pipe open); standard error is discarded. Returns nil when the program cannot start.
-    static func run(_ arguments: [String], input: [UInt8] = [], capture: Bool = false, detach: Bool = false) -> Result? {
+    /// Reading stops once more than `limit` bytes have come (the output then holds limit + 1 or more).
+    static func run(_ arguments: [String], input: [UInt8] = [], capture: Bool = false, detach: Bool = false,
+                    limit: Int = Int.max) -> Result? {
         var inPipe: [Int32] = [0, 0]
         var outPipe: [Int32] = [0, 0]
         // Close-on-exec, so that no other program started later inherits them (dup2 clears the flag on 0 and 1).
@@ -84,6 +86,7 @@ enum Spawn {
                 if n < 0 && errno == EINTR { continue }
                 if n <= 0 { break }
                 output += buffer[0..<n]
+                if output.count > limit { break }
             }
             close(outPipe[0])
         }
