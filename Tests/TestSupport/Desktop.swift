@@ -55,16 +55,20 @@ public final class TerminalSession: @unchecked Sendable {
     deinit { stop() }
 }
 
-/// A real X server (Xvfb) for clipboard tests.
+/// A real X server (Xvfb) for clipboard and screen tests; `screens` are Xvfb's `-screen` sizes, joined
+/// into one root window by Xinerama when there are several.
 public final class VirtualDisplay: @unchecked Sendable {
     public let display: String
     private let process: Process
 
-    public init() throws {
+    public init(screens: [String] = ["640x480x24"]) throws {
         var number = Int.random(in: 200..<900)
         while FileManager.default.fileExists(atPath: "/tmp/.X11-unix/X\(number)") { number += 1 }
         display = ":\(number)"
-        process = PrivateKeyring.daemonProcess(["/usr/bin/Xvfb", display, "-nolisten", "tcp", "-screen", "0", "640x480x24"])
+        var arguments = ["/usr/bin/Xvfb", display, "-nolisten", "tcp"]
+        if screens.count > 1 { arguments.append("+xinerama") }
+        for (i, size) in screens.enumerated() { arguments += ["-screen", String(i), size] }
+        process = PrivateKeyring.daemonProcess(arguments)
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

@@ -1,0 +1,164 @@
+import Foundation
+import OTP
+import Testing
+import TestSupport
+
+/// `add --screen` and `add --clipboard` on a real X server (Xvfb), as a person uses them.
+@Suite("authv add --screen and --clipboard under X11")
+struct DesktopScanTests {
+    /// Every file under these folders, with size and modification time: what authv may have written.
+    static func snapshot(_ folders: [String]) -> Set<String> {
+        var entries = Set<String>()
+        for folder in folders {
+            guard let walker = FileManager.default.enumerator(atPath: folder) else { continue }
+            while let name = walker.nextObject() as? String {
+                let path = folder + "/" + name
+                let info = try? FileManager.default.attributesOfItem(atPath: path)
+                let size = (info?[.size] as? Int) ?? -1
+                let time = (info?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+                entries.insert("\(path) \(size) \(time)")
+            }
+        }
+        return entries
+    }
+
+    /// New image files at the top of /tmp (shared with other test runs, so only images count).
+    static func imagesInTmp() -> Set<String> {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/tmp")) ?? []
+        return Set(names.filter { name in
+            guard let handle = FileHandle(forReadingAtPath: "/tmp/" + name) else { return false }
+            defer { try? handle.close() }
+            let head = [UInt8]((try? handle.read(upToCount: 8)) ?? Data())
+            return head.starts(with: [0x89, 0x50, 0x4E, 0x47]) || head.starts(with: [0xFF, 0xD8, 0xFF]) || head.starts(with: [0x42, 0x4D])
+                || head.starts(with: Array("P6".utf8))
+        })
+    }
+
+    /// Shows `image` in ImageMagick's `display` at (x, y) of the root window; returns its process.
+    static func show(_ image: String, at x: Int, _ y: Int, env: [String: String]) throws -> Process {
+        let window = Process()
+        window.executableURL = URL(fileURLWithPath: "/usr/bin/display")
+        window.arguments = ["-geometry", "+\(x)+\(y)", image]
+        window.environment = env
+        window.standardOutput = FileHandle.nullDevice
+        window.standardError = FileHandle.nullDevice
+        try window.run()
+        return window
+    }
+
+    /// Waits (up to 15 s) until the window is drawn: `add --screen --dry-run` finds the code.
+    static func waitUntilShown(_ env: [String: String]) throws -> RunResult {
+        let end = Date().addingTimeInterval(15)
+        var last = try run(authvBinary, ["add", "--screen", "--dry-run"], environment: env, replaceEnvironment: true)
+        while last.status != 0 && Date() < end {
+            usleep(200_000)
+            last = try run(authvBinary, ["add", "--screen", "--dry-run"], environment: env, replaceEnvironment: true)
+        }
+        return last
+    }
+
+    func screenAdds(screens: [String], at x: Int, _ y: Int, moduleSize: Int) throws {
+        let s = try Session()
+        let x11 = try VirtualDisplay(screens: screens)
+        defer { x11.stop() }
+        var env = s.keyring.environment
+        env["DISPLAY"] = x11.display
+        // No code on the screen yet: one clear line, nothing stored.
+        let empty = try run(authvBinary, ["add", "--screen"], environment: env, replaceEnvironment: true)
+        #expect(empty.status == 1 && empty.stdout.isEmpty)
+        #expect(empty.stderr == "authv: --screen: no QR code found on the screen\n")
+        #expect(try s.stored().isEmpty)
+
+        let image = s.folder + "/shown.png"
+        let made = try run("qrencode", ["-s", String(moduleSize), "-o", image, P2])
+        try #require(made.status == 0)
+        let window = try DesktopScanTests.show(image, at: x, y, env: env)
+        defer { window.terminate(); window.waitUntilExit() }
+        let shown = try DesktopScanTests.waitUntilShown(env)
+        #expect(shown.status == 0, "the window never showed the code: \(shown.stderr)")
+
+        let folders = [s.keyring.environment["HOME"]!, s.keyring.environment["XDG_RUNTIME_DIR"]!,
+                       s.keyring.environment["XDG_DATA_HOME"]!, s.keyring.environment["XDG_CONFIG_HOME"]!,
+                       s.keyring.environment["XDG_CACHE_HOME"]!, s.folder]
+        let before = DesktopScanTests.snapshot(folders)
+        let imagesBefore = DesktopScanTests.imagesInTmp()
+        let added = try run(authvBinary, ["add", "--screen"], environment: env, replaceEnvironment: true)
+        #expect(added.status == 0, "\(added.stderr)")
+        #expect(added.stderr == "added: GitHub (bob)\n")
+        #expect(try s.storedAccounts().map(\.displayName) == ["GitHub (bob)"])
+        // Nothing written: no new or changed file in HOME, the XDG folders or the session's folder, no new
+        // image in /tmp. (The keyring's own files are under XDG_DATA_HOME/keyrings: gnome-keyring writes them; authv.lock is
+        // the store's lock file.)
+        let changed = DesktopScanTests.snapshot(folders).subtracting(before)
+            .filter { !$0.contains("/keyrings") && !$0.contains("/authv.lock ") }
+        #expect(changed.isEmpty, "written: \(changed)")
+        #expect(DesktopScanTests.imagesInTmp().subtracting(imagesBefore).isEmpty)
+    }
+
+    /// A small code (3 pixels per module) on a 1920x1080 screen.
+    @Test func screenOneMonitor() throws {
+        try screenAdds(screens: ["1920x1080x24"], at: 1317, 733, moduleSize: 3)
+    }
+
+    /// Two monitors joined by Xinerama. Xvfb puts both heads at 0,0 (800x600 and 1024x768): the code sits
+    /// where only the second one reaches.
+    @Test func screenTwoMonitorsWithXinerama() throws {
+        try screenAdds(screens: ["800x600x24", "1024x768x24"], at: 811, 523, moduleSize: 4)
+    }
+
+    @Test func clipboardImageAndText() throws {
+        let s = try Session()
+        let x11 = try VirtualDisplay()
+        defer { x11.stop() }
+        var env = s.keyring.environment
+        env["DISPLAY"] = x11.display
+        let offer = { (arguments: [String], input: Data) in
+            // xclip stays in the background to serve the selection until another client takes it (or the
+            // X server ends): keep it off our pipes.
+            _ = try run("xclip", ["-selection", "clipboard"] + arguments, stdin: input, environment: env, replaceEnvironment: true, capture: false)
+        }
+        let add = { try run(authvBinary, ["add", "--clipboard"], environment: env, replaceEnvironment: true) }
+        let clipboardDeadline = { (expected: String) in
+            let end = Date().addingTimeInterval(5)
+            while Date() < end {
+                let targets: RunResult = try run("xclip", ["-selection", "clipboard", "-t", "TARGETS", "-o"], environment: env, replaceEnvironment: true)
+                if targets.stdout.contains(expected) { return }
+                usleep(50_000)
+            }
+        }
+
+        // An image (PNG).
+        try offer(["-t", "image/png", "-i", fixtures + "qr/png-rgb.png"], Data())
+        try clipboardDeadline("image/png")
+        let image = try add()
+        #expect(image.status == 0, "\(image.stderr)")
+        #expect(image.stderr == "added: Example (alice@example.com)\n")
+        #expect(try s.storedAccounts().map(\.displayName) == ["Example (alice@example.com)"])
+
+        // Another image type (JPEG), holding three codes.
+        try offer(["-t", "image/jpeg", "-i", fixtures + "qr/jpeg-baseline.jpg"], Data())
+        try clipboardDeadline("image/jpeg")
+        let jpeg = try add()
+        #expect(jpeg.status == 0 && jpeg.stderr == "already stored, not added again: Example (alice@example.com)\n", "\(jpeg.stderr)")
+
+        // otpauth text.
+        try offer([], Data((P2 + "\n").utf8))
+        try clipboardDeadline("UTF8_STRING")
+        let text = try add()
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stderr == "added: GitHub (bob)\n")
+        #expect(try s.storedAccounts().map(\.displayName).sorted() == ["Example (alice@example.com)", "GitHub (bob)"])
+
+        // Text that is not otpauth, and an image without a code: one line each, nothing stored.
+        try offer([], Data("hello\n".utf8))
+        try clipboardDeadline("UTF8_STRING")
+        let hello = try add()
+        #expect(hello.status == 1 && hello.stdout.isEmpty)
+        #expect(hello.stderr == "authv: clipboard: line 1: not an otpauth:// or otpauth-migration:// URI\n")
+        try offer(["-t", "image/png", "-i", fixtures + "qr/no-qr.png"], Data())
+        try clipboardDeadline("image/png")
+        let none = try add()
+        #expect(none.status == 1 && none.stderr == "authv: clipboard: no QR code found\n", "\(none.stderr)")
+        #expect(try s.storedAccounts().map(\.displayName).sorted() == ["Example (alice@example.com)", "GitHub (bob)"])
+    }
+}
