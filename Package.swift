@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "OTP", dependencies: ["AuthvCrypto"]),
         // SNTP, for `doctor`'s measurement of the clock's offset (sockets only).
         .target(name: "NetworkTime"),
-        .target(name: "Scan", dependencies: ["CZbar", "CZXing", "CXcb", "CGLib", "CGdkPixbuf", "SharedLibrary"],
+        .target(name: "Scan", dependencies: ["CZbar", "CZXing", "CXcb", "CSystemd", "CGLib", "CGdkPixbuf", "SharedLibrary"],
                 swiftSettings: dlopenedHeaders),
         .target(name: "Vault", dependencies: ["OTP", "AuthvCrypto", "CGLib", "CLibsecret", "CSystemd", "CLibxml2", "CArchive", "CLinux",
                                               "SharedLibrary"],

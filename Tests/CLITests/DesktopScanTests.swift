@@ -22,16 +22,21 @@ struct DesktopScanTests {
         return entries
     }
 
-    /// New image files at the top of /tmp (shared with other test runs, so only images count).
+    /// Whether a file holds a picture: an image format's signature, or a raw dump's size (64 KiB or more).
+    static func holdsPicture(_ path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let head = [UInt8]((try? handle.read(upToCount: 8)) ?? Data())
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        return head.starts(with: [0x89, 0x50, 0x4E, 0x47]) || head.starts(with: [0xFF, 0xD8, 0xFF]) || head.starts(with: [0x42, 0x4D])
+            || head.starts(with: Array("P6".utf8)) || head.starts(with: Array("P5".utf8)) || size >= 65536
+    }
+
+    /// New files at the top of /tmp that hold a picture (/tmp is shared with other test runs, so only
+    /// pictures count).
     static func imagesInTmp() -> Set<String> {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: "/tmp")) ?? []
-        return Set(names.filter { name in
-            guard let handle = FileHandle(forReadingAtPath: "/tmp/" + name) else { return false }
-            defer { try? handle.close() }
-            let head = [UInt8]((try? handle.read(upToCount: 8)) ?? Data())
-            return head.starts(with: [0x89, 0x50, 0x4E, 0x47]) || head.starts(with: [0xFF, 0xD8, 0xFF]) || head.starts(with: [0x42, 0x4D])
-                || head.starts(with: Array("P6".utf8))
-        })
+        return Set(names.filter { holdsPicture("/tmp/" + $0) })
     }
 
     /// Shows `image` in ImageMagick's `display` at (x, y) of the root window; returns its process.
@@ -86,11 +91,12 @@ struct DesktopScanTests {
         #expect(added.status == 0, "\(added.stderr)")
         #expect(added.stderr == "added: GitHub (bob)\n")
         #expect(try s.storedAccounts().map(\.displayName) == ["GitHub (bob)"])
-        // Nothing written: no new or changed file in HOME, the XDG folders or the session's folder, no new
-        // image in /tmp. (The keyring's own files are under XDG_DATA_HOME/keyrings: gnome-keyring writes them; authv.lock is
-        // the store's lock file.)
+        // Nothing of the screen written: no new or changed file in HOME, the XDG folders or the session's
+        // folder holds a picture (authv's lock and state files change, and gnome-keyring's own files under
+        // XDG_DATA_HOME/keyrings), and no new picture in /tmp.
         let changed = DesktopScanTests.snapshot(folders).subtracting(before)
-            .filter { !$0.contains("/keyrings") && !$0.contains("/authv.lock ") }
+            .map { String($0.split(separator: " ").dropLast(2).joined(separator: " ")) }
+            .filter { DesktopScanTests.holdsPicture($0) && !$0.contains("/keyrings/") }
         #expect(changed.isEmpty, "written: \(changed)")
         #expect(DesktopScanTests.imagesInTmp().subtracting(imagesBefore).isEmpty)
     }

@@ -30,7 +30,7 @@ struct ScanCommandTests {
         let image = try s.qr("hostile.png", "title\u{1b}]0;pwned\u{07}\r\nFAKE\u{202e}txt\u{9b}2J\tend")
         let result = try s.authv("scan", image)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout == "title\\x1b]0;pwned\\x07\\r\\nFAKE\\u202etxt\\u009b2J\\tend\n")
+        #expect(result.stdout == "title\\x1b]0;pwned\\x07\\x0d\\x0aFAKE\\u202etxt\\u009b2J\\x09end\n")
     }
 
     @Test func anImageWithoutACodeIsAnErrorNamingItAndPrintsNothing() throws {

@@ -10,9 +10,20 @@ enum ScreenCapture {
         let scanner = Scanner()
         do {
             if getenv("WAYLAND_DISPLAY") != nil {
-                // wlroots compositors without a desktop portal: grim writes a PNG to our pipe.
+                // The desktop portal (GNOME, KDE, and wlroots with xdg-desktop-portal-wlr); where none answers,
+                // grim (wlroots compositors) writes a PNG to our pipe.
+                let portalMissing: String
+                do {
+                    let shot = try PortalScreenshot.capture(limit: InputFile.maxBytes)
+                    return .image(file: "screen", payloads: try scanner.scan(bytes: shot, file: "screen"))
+                } catch let error as PortalScreenshot.Failure {
+                    switch error {
+                    case let .failed(why): throw Failure("--screen: \(why)")
+                    case let .unavailable(why): portalMissing = why
+                    }
+                }
                 guard Spawn.find("grim") != nil else {
-                    throw Failure("--screen: on Wayland authv needs grim (wlroots compositors); it is not installed")
+                    throw Failure("--screen: no desktop portal answers (\(portalMissing)) and grim is not installed")
                 }
                 guard let shot = Spawn.run(["grim", "-"], capture: true, limit: InputFile.maxBytes), shot.status == 0,
                       !shot.output.isEmpty, shot.output.count <= InputFile.maxBytes else {
