@@ -41,9 +41,8 @@ struct DesktopScanTests {
 
     /// Shows `image` in ImageMagick's `display` at (x, y) of the root window; returns its process.
     static func show(_ image: String, at x: Int, _ y: Int, env: [String: String]) throws -> Process {
-        let window = Process()
-        window.executableURL = URL(fileURLWithPath: "/usr/bin/display")
-        window.arguments = ["-geometry", "+\(x)+\(y)", image]
+        // Started with signals unblocked (the test runner's threads block them), so that it can be stopped.
+        let window = PrivateKeyring.daemonProcess(["/usr/bin/display", "-geometry", "+\(x)+\(y)", image])
         window.environment = env
         window.standardOutput = FileHandle.nullDevice
         window.standardError = FileHandle.nullDevice
@@ -78,7 +77,12 @@ struct DesktopScanTests {
         let made = try run("qrencode", ["-s", String(moduleSize), "-o", image, P2])
         try #require(made.status == 0)
         let window = try DesktopScanTests.show(image, at: x, y, env: env)
-        defer { window.terminate(); window.waitUntilExit() }
+        defer {
+            if window.isRunning {
+                kill(window.processIdentifier, SIGKILL)
+                window.waitUntilExit()
+            }
+        }
         let shown = try DesktopScanTests.waitUntilShown(env)
         #expect(shown.status == 0, "the window never showed the code: \(shown.stderr)")
 

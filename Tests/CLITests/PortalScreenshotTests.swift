@@ -9,15 +9,16 @@ import TestSupport
 @Suite("authv add --screen through the desktop portal")
 struct PortalScreenshotTests {
     final class FakePortal {
-        let process = Process()
+        let process: Process
         let log: String
         let folder: String
 
         init(_ session: Session, image: String, cancel: Bool = false) throws {
             folder = try temporaryFolder("authv-portal")
             log = folder + "/calls.log"
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-            process.arguments = [repositoryRoot + "/Fixtures/portal/screenshot-portal.py", image, folder, log]
+            // Started with signals unblocked (the test runner's threads block them), so that it can be stopped.
+            process = PrivateKeyring.daemonProcess(["/usr/bin/python3", repositoryRoot + "/Fixtures/portal/screenshot-portal.py",
+                                                    image, folder, log])
             var env = session.keyring.environment
             if cancel { env["AUTHV_TEST_PORTAL_CANCEL"] = "1" }
             process.environment = env
@@ -32,8 +33,10 @@ struct PortalScreenshotTests {
         func calls() -> String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
 
         deinit {
-            process.terminate()
-            process.waitUntilExit()
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+            }
             try? FileManager.default.removeItem(atPath: folder)
         }
     }
