@@ -169,22 +169,30 @@ public final class AccountBook {
                 }
                 new.append(account)
                 let older = byNames[NameKey(account)] ?? []
-                outcomes.append(older.isEmpty ? .added(account)
-                                : .renewed(account, id: StoredAccount.fingerprint(account), older: older))
+                outcomes.append(older.isEmpty ? .added(account) : .renewed(account, id: "", older: older))
             }
             try store.add(new)
-            try verify(plan, added: new, alreadyStored: plan.repeated.count + outcomes.count - new.count)
+            let now = try verify(plan, added: new, alreadyStored: plan.repeated.count + outcomes.count - new.count)
+            // A renewed account's id names its new entry, known once it is stored.
+            let before = Set(existing.map(\.handle))
+            var newIDs: [AccountKey: String] = [:]
+            for entry in now where !before.contains(entry.handle) { newIDs[AccountKey(entry.account)] = entry.id }
+            outcomes = outcomes.map { outcome in
+                guard case let .renewed(account, _, older) = outcome, let id = newIDs[AccountKey(account)] else { return outcome }
+                return .renewed(account, id: id, older: older)
+            }
             return AddReport(outcomes: outcomes, before: existing.count)
         }
     }
 
-    /// The count rule of `add(_: ImportPlan)`, under its lock.
-    private func verify(_ plan: ImportPlan, added: [Account], alreadyStored: Int) throws {
+    /// The count rule of `add(_: ImportPlan)`, under its lock; returns the store's accounts after the add.
+    @discardableResult
+    private func verify(_ plan: ImportPlan, added: [Account], alreadyStored: Int) throws -> [StoredAccount] {
         guard !added.isEmpty else {
             guard alreadyStored + plan.unsupported.count == plan.entryCount else {
                 throw BookError.notAllStored("internal error: \(plan.entryCount) entries, \(alreadyStored) already stored, \(plan.unsupported.count) skipped")
             }
-            return
+            return []
         }
         let now = try store.load().accounts
         let stored = Set(now.map { AccountKey($0.account) })
@@ -194,6 +202,7 @@ public final class AccountBook {
             for item in now where mine.contains(AccountKey(item.account)) { try? store.remove(item) }
             throw BookError.notAllStored("the keyring holds \(plan.accounts.count - missing.count) of the \(plan.accounts.count) accounts after storing them (\(plan.entryCount) entries, \(alreadyStored) already stored, \(plan.unsupported.count) skipped); what this add stored was removed again")
         }
+        return now
     }
 
     /// The code of an HOTP account for its stored counter, the counter moved on and stored before the

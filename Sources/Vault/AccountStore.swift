@@ -7,18 +7,33 @@ public struct StoredAccount: Sendable, Equatable {
     /// Where the store keeps it (for the keyring, the item's D-Bus object path); opaque to callers.
     public var handle: String
 
-    public init(account: Account, handle: String) {
+    /// The account's id: 8 hex digits that name this one entry of the store, unique among the stored
+    /// accounts and kept through renames and HOTP steps, since it is derived from the entry's own identity
+    /// (`handle`: the keyring item's object path; a vault entry's uuid), never from the account's
+    /// contents. Two accounts with the same secret have two ids. Selects the account as a QUERY.
+    public let id: String
+
+    /// `id`: given, or derived from `handle` (`StoredAccount.id(forHandle:)`).
+    public init(account: Account, handle: String, id: String? = nil) {
         self.account = account
         self.handle = handle
+        self.id = id ?? StoredAccount.id(forHandle: handle)
     }
 
-    /// A short fingerprint of the account's type and secret: tells apart two accounts with the same name
-    /// (after re-enrolment) and selects one of them as a QUERY. It reveals nothing usable about the secret.
-    public var id: String { StoredAccount.fingerprint(account) }
+    /// The id of the entry at `handle` (also for entries that hold no readable account); `salt` gives
+    /// the alternatives that `StoreContents` takes when two entries' ids collide.
+    public static func id(forHandle handle: String, salt: Int = 0) -> String {
+        hex8(Array("authv entry id".utf8), Array(handle.utf8) + (salt == 0 ? [] : Array("#\(salt)".utf8)))
+    }
 
+    /// What ids were before they named entries: a fingerprint of type and secret, which two accounts
+    /// with the same secret shared. Recovery codes kept by earlier versions are found under it.
     public static func fingerprint(_ account: Account) -> String {
-        let mac = (try? Crypto.hmac(.sha256, key: Array("authv account id".utf8),
-                                    message: Array(account.type.rawValue.utf8) + [0] + account.secret)) ?? []
+        hex8(Array("authv account id".utf8), Array(account.type.rawValue.utf8) + [0] + account.secret)
+    }
+
+    private static func hex8(_ key: [UInt8], _ message: [UInt8]) -> String {
+        let mac = (try? Crypto.hmac(.sha256, key: key, message: message)) ?? []
         let hex = Array("0123456789abcdef")
         return String(mac.prefix(4).flatMap { [hex[Int($0 >> 4)], hex[Int($0 & 15)]] })
     }
@@ -117,7 +132,23 @@ public struct StoreContents: Sendable {
                 unreadable.append(path)
             }
         }
-        self.init(accounts: accounts.sortedForDisplay(), unreadable: unreadable.sorted())
+        self.init(accounts: StoreContents.distinctIDs(accounts).sortedForDisplay(), unreadable: unreadable.sorted())
+    }
+
+    /// The accounts with ids made unique: when two entries' ids collide (one chance in four billion a
+    /// pair), every entry after the first, in order of handle, takes the first free salted id.
+    public static func distinctIDs(_ accounts: [StoredAccount]) -> [StoredAccount] {
+        guard Set(accounts.map(\.id)).count < accounts.count else { return accounts }
+        var taken = Set<String>()
+        return accounts.sorted { $0.handle < $1.handle }.map { stored in
+            var id = stored.id, salt = 0
+            while taken.contains(id) {
+                salt += 1
+                id = StoredAccount.id(forHandle: stored.handle, salt: salt)
+            }
+            taken.insert(id)
+            return StoredAccount(account: stored.account, handle: stored.handle, id: id)
+        }
     }
 }
 
@@ -157,7 +188,7 @@ extension AccountStore {
 }
 
 extension Array where Element == StoredAccount {
-    /// Display order: by display name, case-insensitive, then by fingerprint.
+    /// Display order: by display name, case-insensitive, then by id.
     public func sortedForDisplay() -> [StoredAccount] {
         sorted {
             let a = $0.account.displayName.lowercased(), b = $1.account.displayName.lowercased()

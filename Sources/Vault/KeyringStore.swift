@@ -262,26 +262,35 @@ public final class KeyringStore: AccountStore {
 
     // MARK: recovery codes
 
-    /// The recovery codes kept for an account (by its fingerprint, which renames and counter steps keep).
-    /// Codes kept in the earlier form of a line per code are rewritten in the one-line form here, the
-    /// first time they are read: call it under the `StoreLock`, as every read-modify-write.
+    /// The recovery codes kept for an account (by its id, which renames and counter steps keep; codes
+    /// kept by earlier versions, under the fingerprint of type and secret, are found too). Codes kept in
+    /// the earlier form of a line per code, or under the fingerprint, are rewritten in the one-line form
+    /// under the id here, the first time they are read: call it under the `StoreLock`, as every
+    /// read-modify-write.
     public func recoveryCodes(for stored: StoredAccount) throws(StoreError) -> RecoveryCodes? {
-        let paths = try search(["account-id": stored.id], recovery: true)
+        var byFingerprint = false
+        var paths = try search(["account-id": stored.id], recovery: true)
+        if paths.isEmpty {
+            paths = try search(["account-id": StoredAccount.fingerprint(stored.account)], recovery: true)
+            byFingerprint = true
+        }
         guard let text = try secrets(paths).first?.text else { return nil }
         let codes = RecoveryCodes(stored: text)
-        if RecoveryCodes.isEarlierForm(text) { try setRecoveryCodes(codes, for: stored) }
+        if RecoveryCodes.isEarlierForm(text) || byFingerprint { try setRecoveryCodes(codes, for: stored) }
         return codes
     }
 
-    /// Keeps an account's recovery codes, replacing any kept before.
+    /// Keeps an account's recovery codes, replacing any kept before (under its id, or its fingerprint).
     public func setRecoveryCodes(_ codes: RecoveryCodes, for stored: StoredAccount) throws(StoreError) {
         try storeItem(text: codes.stored, attributes: ["account-id": stored.id],
                       label: "authv recovery codes: \(stored.account.displayName)", recovery: true,
                       operation: "storing recovery codes of \(stored.account.displayName)")
+        try clear(["account-id": StoredAccount.fingerprint(stored.account)], recovery: true)
     }
 
     public func removeRecoveryCodes(for stored: StoredAccount) throws(StoreError) {
         try clear(["account-id": stored.id], recovery: true)
+        try clear(["account-id": StoredAccount.fingerprint(stored.account)], recovery: true)
     }
 
     public func update(_ stored: StoredAccount, to account: Account) throws(StoreError) {

@@ -3,7 +3,7 @@ import OTP
 /// Why a QUERY did not select exactly one account.
 public enum QueryError: Error, Equatable, Sendable, CustomStringConvertible {
     case noMatch(String)
-    /// Several accounts match; each is named with its fingerprint so one can be chosen.
+    /// Several accounts match; each is named with its id so one can be chosen.
     case ambiguous(String, matches: [String])
 
     public var description: String {
@@ -15,15 +15,18 @@ public enum QueryError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-/// Selects accounts the way docs/cli.md says: an exact display name, issuer, account name or fingerprint
+/// Selects accounts the way docs/cli.md says: an id selects its one account; else an exact display name, issuer, account name
 /// (case-insensitive) wins; otherwise every account whose display name contains the query. A name
 /// matches as it is stored and as it is shown (`Escape.text`: `real\x0dFAKE`), so that what `list` shows
 /// can be typed back.
 public enum AccountQuery {
     public static func select(_ query: String, from accounts: [StoredAccount]) -> [StoredAccount] {
         let q = query.lowercased()
+        // An id names one entry: it selects that one, whatever other names match.
+        let byID = accounts.filter { $0.id == q }
+        if !byID.isEmpty { return byID }
         let exact = accounts.filter { stored in
-            stored.id == q || [stored.account.displayName, stored.account.issuer, stored.account.name].contains {
+            [stored.account.displayName, stored.account.issuer, stored.account.name].contains {
                 $0.lowercased() == q || Escape.text($0).lowercased() == q
             }
         }

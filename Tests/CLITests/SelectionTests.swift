@@ -22,4 +22,78 @@ struct SelectionTests {
                 == "Error: The value '' is invalid for '<query>': QUERY is empty: name the account (its name, issuer, account name or id)")
         #expect(try s.stored() == before, "nothing changed")
     }
+
+    /// The ids `list --json` shows, by display name.
+    static func ids(_ s: Session) throws -> [String: String] {
+        let listed = try s.authv("list", "--json")
+        let objects = try #require(try JSONSerialization.jsonObject(with: listed.stdoutBytes) as? [[String: Any]])
+        return objects.reduce(into: [:]) { $0[$1["name"] as! String] = $1["id"] as? String }
+    }
+
+    /// Two accounts with one secret (names differing only in case; the same key typed in twice under
+    /// another name) used to share one id, and no query could reach either.
+    @Test func eachAccountHasItsOwnIdThatRenamesAndCountersKeep() throws {
+        let s = try Session()
+        let secret = "JBSWY3DPEHPK3PXP"
+        let uris = ["otpauth://totp/GitHub:alice?secret=\(secret)", "otpauth://totp/github:Alice?secret=\(secret)",
+                    "otpauth://hotp/Vpn:carol?secret=\(secret)&counter=4", "otpauth://hotp/Vpn:carol2?secret=\(secret)&counter=9"]
+        #expect(try s.authv("add", "-", stdin: Data(uris.joined(separator: "\n").utf8)).status == 0)
+        let ids = try SelectionTests.ids(s)
+        #expect(ids.count == 4)
+        #expect(Set(ids.values).count == 4, "every account its own id: \(ids)")
+        #expect(ids.values.allSatisfy { $0.count == 8 && $0.allSatisfy(\.isHexDigit) })
+        let (upper, lower) = (ids["GitHub (alice)"]!, ids["github (Alice)"]!)
+        // A name query matches both; each id selects its one account.
+        let both = try s.authv("code", "alice")
+        #expect(both.status == 1)
+        #expect(both.stderr == "authv: 'alice' matches 2 accounts: GitHub (alice) [\(upper)], github (Alice) [\(lower)]; be more specific\n"
+                || both.stderr == "authv: 'alice' matches 2 accounts: github (Alice) [\(lower)], GitHub (alice) [\(upper)]; be more specific\n",
+                "\(both.stderr)")
+        let code = try s.authv("code", lower, "--at", "1700000000")
+        let expected = try expectedCode(uris[0], at: 1_700_000_000)
+        #expect(code.status == 0 && code.stdout == expected + "\n", "\(code.stderr)")
+        // rename by id: that one only, and its id stays.
+        let renamed = try s.authv("rename", lower, "--account", "alice@work")
+        #expect(renamed.status == 0 && renamed.stderr == "renamed: github (Alice) -> github (alice@work)\n", "\(renamed.stderr)")
+        // An HOTP code by id moves that account's counter only, and keeps its id.
+        let carol = ids["Vpn (carol)"]!
+        #expect(try s.authv("code", carol).status == 0)
+        let after = try SelectionTests.ids(s)
+        #expect(after["github (alice@work)"] == lower && after["GitHub (alice)"] == upper && after["Vpn (carol)"] == carol)
+        #expect(try s.storedAccounts().filter { $0.type == .hotp }.map(\.counter).sorted() == [5, 9])
+        // The daemon restarted (a new login): the same ids.
+        try s.keyring.restartDaemon()
+        #expect(try SelectionTests.ids(s) == after)
+        // remove by id: that one only.
+        let removed = try s.authv("remove", upper, "--yes")
+        #expect(removed.status == 0 && removed.stderr == "removed: GitHub (alice)\n", "\(removed.stderr)")
+        #expect(try s.storedAccounts().map(\.displayName).sorted() == ["Vpn (carol)", "Vpn (carol2)", "github (alice@work)"])
+    }
+
+    /// Recovery codes kept by an earlier authv, under the fingerprint of type and secret, are still found,
+    /// and move to the account's own id.
+    @Test func recoveryCodesKeptUnderTheOldFingerprintAreFound() throws {
+        let s = try Session()
+        #expect(try s.authv("add", "-", stdin: Data(P1.utf8)).status == 0)
+        // The old fingerprint: HMAC-SHA256 keyed "authv account id" of "totp", NUL, the secret; 4 bytes in hex.
+        let fingerprint = try run("/usr/bin/python3", ["-c", """
+            import hmac, hashlib, base64
+            secret = base64.b32decode("JBSWY3DPEHPK3PXP")
+            print(hmac.new(b"authv account id", b"totp\\0" + secret, hashlib.sha256).hexdigest()[:8])
+            """]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let stored = try run("secret-tool", ["store", "--label=authv recovery codes: Example", "xdg:schema", "io.github.authv.RecoveryCodes",
+                                             "account-id", fingerprint],
+                             stdin: Data("unused:ABCD-1234 used:EFGH-5678".utf8), environment: s.keyring.environment, replaceEnvironment: true)
+        #expect(stored.status == 0, "\(stored.stderr)")
+        let listed = try s.authv("recovery", "list", "example")
+        #expect(listed.status == 0, "\(listed.stderr)")
+        #expect(listed.stdout == "ABCD-1234  unused\nEFGH-5678  used\n")
+        let id = try SelectionTests.ids(s)["Example (alice@example.com)"]!
+        let byID = try run("secret-tool", ["search", "--all", "xdg:schema", "io.github.authv.RecoveryCodes", "account-id", id],
+                           environment: s.keyring.environment, replaceEnvironment: true)
+        #expect(byID.stdout.contains("secret = unused:ABCD-1234 used:EFGH-5678"), "kept under the id now: \(byID.stdout)")
+        let old = try run("secret-tool", ["search", "--all", "xdg:schema", "io.github.authv.RecoveryCodes", "account-id", fingerprint],
+                          environment: s.keyring.environment, replaceEnvironment: true)
+        #expect(!old.stdout.contains("secret ="), "no longer under the fingerprint")
+    }
 }
