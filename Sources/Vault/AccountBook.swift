@@ -251,10 +251,11 @@ public final class AccountBook {
         }
     }
 
-    /// The recovery codes kept with an account (nil when none), for the question before a removal.
-    /// Under the lock: reading may rewrite codes kept in an earlier form.
+    /// The recovery codes kept with an account (nil when none), for the question before a removal:
+    /// read as they are, rewriting nothing, so without the lock (a command must never hold it while it
+    /// waits for an answer; `remove` takes it afterwards and checks again).
     public func recoveryCodes(for stored: StoredAccount) throws -> RecoveryCodes? {
-        try locked { try store.recoveryCodes(for: stored) }
+        try store.recoveryCodesAsStored(for: stored)
     }
 
     /// Removes an account selected before (and asked about) and the recovery codes kept with it: read

@@ -173,6 +173,8 @@ public protocol AccountStore: AnyObject {
     func remove(_ stored: StoredAccount) throws(StoreError)
     /// The recovery codes kept with an account, if any.
     func recoveryCodes(for stored: StoredAccount) throws(StoreError) -> RecoveryCodes?
+    /// The same, read as they are: nothing rewritten, so no lock is needed (for a question).
+    func recoveryCodesAsStored(for stored: StoredAccount) throws(StoreError) -> RecoveryCodes?
     /// Keeps an account's recovery codes, replacing any kept before.
     func setRecoveryCodes(_ codes: RecoveryCodes, for stored: StoredAccount) throws(StoreError)
     /// Forgets an account's recovery codes (nothing happens when there are none).
@@ -180,6 +182,11 @@ public protocol AccountStore: AnyObject {
 }
 
 extension AccountStore {
+    /// A store that never rewrites what it reads answers as `recoveryCodes(for:)`.
+    public func recoveryCodesAsStored(for stored: StoredAccount) throws(StoreError) -> RecoveryCodes? {
+        try recoveryCodes(for: stored)
+    }
+
     public func exactMatches(for query: String) throws(StoreError) -> [StoredAccount]? { nil }
 
     public func read(handle: String) throws(StoreError) -> StoredAccount? {

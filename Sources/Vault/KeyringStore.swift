@@ -268,6 +268,14 @@ public final class KeyringStore: AccountStore {
     /// under the id here, the first time they are read: call it under the `StoreLock`, as every
     /// read-modify-write.
     public func recoveryCodes(for stored: StoredAccount) throws(StoreError) -> RecoveryCodes? {
+        try readRecoveryCodes(for: stored, rewrite: true)
+    }
+
+    public func recoveryCodesAsStored(for stored: StoredAccount) throws(StoreError) -> RecoveryCodes? {
+        try readRecoveryCodes(for: stored, rewrite: false)
+    }
+
+    private func readRecoveryCodes(for stored: StoredAccount, rewrite: Bool) throws(StoreError) -> RecoveryCodes? {
         var byFingerprint = false
         var paths = try search(["account-id": stored.id], recovery: true)
         if paths.isEmpty {
@@ -276,7 +284,7 @@ public final class KeyringStore: AccountStore {
         }
         guard let text = try secrets(paths).first?.text else { return nil }
         let codes = RecoveryCodes(stored: text)
-        if RecoveryCodes.isEarlierForm(text) || byFingerprint { try setRecoveryCodes(codes, for: stored) }
+        if rewrite && (RecoveryCodes.isEarlierForm(text) || byFingerprint) { try setRecoveryCodes(codes, for: stored) }
         return codes
     }
 

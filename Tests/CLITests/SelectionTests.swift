@@ -96,4 +96,36 @@ struct SelectionTests {
                           environment: s.keyring.environment, replaceEnvironment: true)
         #expect(!old.stdout.contains("secret ="), "no longer under the fingerprint")
     }
+
+    /// `remove` used to take the lock and then wait at its prompt, so a hotkey's HOTP code blocked behind
+    /// it. It asks first, then takes the lock (saying who holds it) and checks the account again.
+    @Test func removeAsksFirstThenTakesTheLockAndChecksAgain() throws {
+        let s = try Session()
+        #expect(try s.authv("add", "-", stdin: Data((P1 + "\n" + P2).utf8)).status == 0)
+        let holder = try LockHolder(path: s.keyring.folder + "/runtime/authv/lock")
+        defer { holder.stop() }
+        let t = try TerminalSession("\(authvBinary) remove example; echo status=$?; sleep 60",
+                                    environment: s.keyring.environment.merging(["AUTHV_LOCK_WAIT": "30"]) { $1 }, folder: s.folder)
+        defer { t.stop() }
+        // The question comes while another process holds the lock.
+        let (asked, screen) = t.waitFor("Remove Example (alice@example.com)? Its codes will be gone for good. [y/N]")
+        #expect(asked, "\(screen)")
+        t.send("y", "Enter")
+        let (waiting, waitScreen) = t.waitFor("waiting for authv's lock, held by python3 (pid \(holder.process.processIdentifier))")
+        #expect(waiting, "\(waitScreen)")
+        #expect(try s.storedAccounts().count == 2, "nothing removed while the lock is held")
+        holder.stop()
+        let (done, doneScreen) = t.waitFor("status=0")
+        #expect(done && doneScreen.contains("removed: Example (alice@example.com)"), "\(doneScreen)")
+        #expect(try s.storedAccounts().map(\.displayName) == ["GitHub (bob)"])
+
+        // Removed by another authv while the question was open: checked again under the lock.
+        let r = try TerminalSession("\(authvBinary) remove github; echo status=$?; sleep 60", environment: s.keyring.environment, folder: s.folder)
+        defer { r.stop() }
+        #expect(r.waitFor("Remove GitHub (bob)?").0)
+        #expect(try s.authv("remove", "github", "--yes").status == 0)
+        r.send("y", "Enter")
+        let (failed, failScreen) = r.waitFor("status=1")
+        #expect(failed && failScreen.contains("authv: GitHub (bob) was removed meanwhile"), "\(failScreen)")
+    }
 }
