@@ -62,6 +62,12 @@ let package = Package(
             plugins: ["BuildCommit"]
         ),
 
+        // libFuzzer targets over every parser of outside bytes (scripts/fuzz builds them with
+        // -sanitize=fuzzer,address); built as usual, authv-fuzz replays files through the same targets.
+        .target(name: "FuzzTargets", dependencies: ["OTP", "Vault", "Scan", "AuthvCrypto"], path: "Tests/Fuzz/Targets",
+                swiftSettings: dlopenedHeaders),
+        .executableTarget(name: "authv-fuzz", dependencies: ["FuzzTargets"], path: "Tests/Fuzz/Main"),
+
         // Helpers the test targets share: running programs, a private keyring.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "OTPTests", dependencies: ["OTP", "AuthvCrypto", "TestSupport"]),
