@@ -1,12 +1,12 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// Where Debian's -dev packages put the headers of libsecret and gdk-pixbuf (what `pkg-config --cflags`
+/// Where Debian's -dev packages put the headers of gdk-pixbuf and libxml2 (what `pkg-config --cflags`
 /// names). Their modules are header-only (authv opens the libraries with dlopen), since a pkgConfig entry
 /// would also link them. Every target that imports Scan or Vault, directly or not, gets these paths: the
 /// compiler may have to load those C modules again when it loads Scan's or Vault's Swift module.
 let dlopenedHeaders: [SwiftSetting] = [
-    .unsafeFlags(["-Xcc", "-I/usr/include/libsecret-1", "-Xcc", "-I/usr/include/gdk-pixbuf-2.0",
+    .unsafeFlags(["-Xcc", "-I/usr/include/gdk-pixbuf-2.0",
                   "-Xcc", "-I/usr/include/libxml2"]),
 ]
 
@@ -24,10 +24,9 @@ let package = Package(
         // zbar's header only: Scan opens libzbar.so.0 with dlopen at the first scan (Sources/Scan/ZbarAPI.swift).
         .systemLibrary(name: "CZbar", providers: [.apt(["libzbar-dev"])]),
         .systemLibrary(name: "CGLib", pkgConfig: "gobject-2.0", providers: [.apt(["libglib2.0-dev"])]),
-        // libsecret, gdk-pixbuf and sd-bus (libsystemd): headers only. authv opens each with dlopen when a
-        // command first needs it (Sources/SharedLibrary), so that no command loads at start-up what it
-        // does not use; the include folders of the first two are given by dlopenedHeaders (above).
-        .systemLibrary(name: "CLibsecret", providers: [.apt(["libsecret-1-dev"])]),
+        // gdk-pixbuf and sd-bus (libsystemd, the keyring's one client): headers only. authv opens each with
+        // dlopen when a command first needs it (Sources/SharedLibrary), so that no command loads at start-up
+        // what it does not use; gdk-pixbuf's include folder is given by dlopenedHeaders (above).
         .systemLibrary(name: "CSystemd", providers: [.apt(["libsystemd-dev"])]),
         // libxml2 and libarchive, for the imports that read XML or zip files; opened at first such read.
         .systemLibrary(name: "CLibxml2", providers: [.apt(["libxml2-dev"])]),
@@ -49,7 +48,7 @@ let package = Package(
         .target(name: "NetworkTime"),
         .target(name: "Scan", dependencies: ["CZbar", "CZXing", "CXcb", "CSystemd", "CGLib", "CGdkPixbuf", "SharedLibrary"],
                 swiftSettings: dlopenedHeaders),
-        .target(name: "Vault", dependencies: ["OTP", "AuthvCrypto", "CGLib", "CLibsecret", "CSystemd", "CLibxml2", "CArchive", "CLinux",
+        .target(name: "Vault", dependencies: ["OTP", "AuthvCrypto", "CSystemd", "CLibxml2", "CArchive", "CLinux",
                                               "SharedLibrary"],
                 swiftSettings: dlopenedHeaders),
         .executableTarget(

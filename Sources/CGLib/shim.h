@@ -1,4 +1,3 @@
-// GLib and GObject, linked into authv: KeyringStore and PixbufDecoder call them around libsecret and
-// gdk-pixbuf (which bring GIO with them when they are opened). This target also gives CLibsecret and
-// CGdkPixbuf (headers only) the GLib include paths.
+// GLib and GObject, linked into authv: PixbufDecoder calls them around gdk-pixbuf (which brings GIO
+// with it when it is opened). This target also gives CGdkPixbuf (headers only) the GLib include paths.
 #include <glib-object.h>

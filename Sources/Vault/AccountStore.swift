@@ -1,5 +1,8 @@
 public import OTP
 import AuthvCrypto
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// An account as the store holds it.
 public struct StoredAccount: Sendable, Equatable {
@@ -47,6 +50,10 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case locked
     /// The Secret Service refused or failed an operation.
     case failed(operation: String, message: String)
+    /// The keyring did not answer an operation within the time allowed (seconds).
+    case timedOut(operation: String, seconds: Double)
+    /// A D-Bus call of an operation failed, for `reason` (with the service's message, when it gave one).
+    case keyring(operation: String, reason: KeyringReason, message: String?)
     /// Another authv holds the lock too long, or the lock file cannot be used.
     case lockUnavailable(String)
     /// libsecret, which authv opens when it first writes to the keyring, is not installed.
@@ -81,6 +88,19 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             return "the keyring is locked and was not unlocked: unlock it (for example with your desktop's keyring prompt or seahorse) and try again"
         case let .failed(operation, message):
             return "keyring: \(operation) failed: \(message)"
+        case let .timedOut(operation, seconds):
+            let shown = seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
+            return "the keyring did not answer within \(shown) s (\(operation)): its daemon (gnome-keyring-daemon, KeePassXC) is stopped or stuck; restart it and try again"
+        case let .keyring(operation, reason, message):
+            let why: String
+            switch reason {
+            case .noSuchObject: why = "the item is gone (removed meanwhile?)"
+            case .accessDenied: why = "access denied"
+            case .badReply: why = "the Secret Service's answer has a shape the specification does not give"
+            case let .other(name, errno): why = name ?? String(cString: strerror(errno))
+            default: why = "\(reason)"
+            }
+            return "keyring: \(operation) failed: \(why)" + (message.map { $0.isEmpty || $0 == why ? "" : " (\($0))" } ?? "")
         case let .lockUnavailable(detail):
             return "cannot take authv's lock: \(detail)"
         case let .vault(detail):

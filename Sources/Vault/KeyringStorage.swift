@@ -39,15 +39,13 @@ public enum KeyringStorage {
     /// Looks at the default collection and at the collections of `itemPaths` (authv's items); nil when no
     /// Secret Service answers on the session bus.
     public static func inspect(itemPaths: [String] = []) -> Report? {
-        guard case let .success(sd) = SDBus.shared else { return nil }
-        var opened: OpaquePointer? = nil
-        guard sd.openUser(&opened) >= 0, let bus = opened else { return nil }
-        defer { _ = sd.flushCloseUnref(bus) }
-        let provider = providerName(sd, bus)
+        guard let service = try? SecretService() else { return nil }
+        let sd = service.sd
+        let provider = providerName(service)
         var paths: [String] = []
-        if let reply = sd.callSecretService(bus, "ReadAlias", { sd.append($0, "s", "default") }) {
-            if let path = sd.read(reply, "o"), path != "/" { paths.append(path) }
-            _ = sd.messageUnref(reply)
+        if let path = try? service.call(SecretService.servicePath, SecretService.serviceInterface, "ReadAlias", operation: "reading the default alias",
+                                        arguments: { sd.append($0, "s", "default") }, reply: { sd.read($0, "o") }), path != "/" {
+            paths.append(path)
         }
         for item in itemPaths {
             guard let slash = item.lastIndex(of: "/") else { continue }
@@ -56,7 +54,7 @@ public enum KeyringStorage {
         }
         guard provider != nil || !paths.isEmpty else { return nil }
         let collections = paths.map { path in
-            let label = self.label(sd, bus, path)
+            let label = self.label(service, path)
             return Collection(path: path, label: label, verdict: verdict(provider: provider, collection: path))
         }
         return Report(provider: provider, collections: collections)
@@ -147,12 +145,15 @@ public enum KeyringStorage {
     }
 
     /// The name of the program that owns org.freedesktop.secrets (its executable's name, from /proc).
-    static func providerName(_ sd: SDBus, _ bus: OpaquePointer) -> String? {
-        guard let reply = sd.callMethod(bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
-                                        "GetConnectionUnixProcessID", { sd.append($0, "s", "org.freedesktop.secrets") }) else { return nil }
-        defer { _ = sd.messageUnref(reply) }
-        var pid: UInt32 = 0
-        guard sd.readBasic(reply, busType("u"), &pid) > 0, pid > 0 else { return nil }
+    static func providerName(_ service: SecretService) -> String? {
+        let sd = service.sd
+        guard let pid = try? service.call("/org/freedesktop/DBus", "org.freedesktop.DBus", "GetConnectionUnixProcessID",
+                                          destination: "org.freedesktop.DBus", operation: "asking who provides the keyring",
+                                          arguments: { sd.append($0, "s", SecretService.name) },
+                                          reply: { m -> UInt32? in
+                                              var pid: UInt32 = 0
+                                              return sd.readBasic(m, busType("u"), &pid) > 0 && pid > 0 ? pid : nil
+                                          }) else { return nil }
         var buffer = [CChar](repeating: 0, count: 4097)
         let n = readlink("/proc/\(pid)/exe", &buffer, 4096)
         if n > 0 {
@@ -165,12 +166,12 @@ public enum KeyringStorage {
     }
 
     /// A collection's `Label` property.
-    static func label(_ sd: SDBus, _ bus: OpaquePointer, _ path: String) -> String? {
-        guard let reply = sd.callMethod(bus, "org.freedesktop.secrets", path, "org.freedesktop.DBus.Properties", "Get", {
+    static func label(_ service: SecretService, _ path: String) -> String? {
+        let sd = service.sd
+        return try? service.call(path, "org.freedesktop.DBus.Properties", "Get", operation: "reading a collection's label", arguments: {
             sd.append($0, "s", "org.freedesktop.Secret.Collection") && sd.append($0, "s", "Label")
-        }) else { return nil }
-        defer { _ = sd.messageUnref(reply) }
-        guard sd.enterContainer(reply, busType("v"), "s") > 0 else { return nil }
-        return sd.read(reply, "s")
+        }, reply: { m in
+            sd.enterContainer(m, busType("v"), "s") > 0 ? sd.read(m, "s") : nil
+        })
     }
 }

@@ -7,6 +7,8 @@ public final class PrivateKeyring: @unchecked Sendable {
     public let environment: [String: String]
     private let bus: Process
     private var daemon: Process?
+    /// The gnome-keyring-daemon's process id (to stop and continue it), while it runs.
+    public var daemonID: pid_t? { daemon.flatMap { $0.isRunning ? $0.processIdentifier : nil } }
 
     /// Whether the login keyring has no password, so that the daemon keeps it in its textual format.
     public let textual: Bool

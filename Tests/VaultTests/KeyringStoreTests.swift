@@ -99,28 +99,42 @@ struct KeyringStoreTests {
         try run("secret-tool", ["clear", "xdg:schema", KeyringStore.schemaName, "uuid", "x"], environment: sharedKeyring.environment, replaceEnvironment: true)
     }
 
-    /// list and code read through PlainKeyringReader (sd-bus, plain session) and fall back to libsecret
-    /// when it returns nil, so the commands' own tests would pass with a reader that never works. Here
-    /// it must answer, and with exactly what libsecret's path reads.
-    @Test func plainReaderReadsWhatLibsecretReads() throws {
+    /// authv's one keyring client (sd-bus, a plain session) against another: libsecret's secret-tool reads
+    /// every item authv wrote, with the same secret and attributes; authv's exact searches find what they should.
+    @Test func secretToolReadsWhatAuthvWrote() throws {
         let store = try freshStore()
         var unusual = Account(issuer: "Ünïcode & Co: 東京", name: "a b%c@example.com", secret: [0, 255, 1, 254])
         unusual.digits = 8
         try store.add([sample(1), sample(2, type: .hotp), sample(3, type: .steam), unusual] + (10..<60).map { sample($0) })
-        guard let reader = PlainKeyringReader() else {
-            Issue.record("the plain reader did not connect to the private keyring")
-            return
+        let loaded = try store.load().accounts
+        #expect(loaded.count == 54)
+        let utf8 = sharedKeyring.environment.merging(["LC_ALL": "C.UTF-8"]) { $1 }
+        let result = try run("secret-tool", ["search", "--all", "--unlock", "xdg:schema", KeyringStore.schemaName],
+                             environment: utf8, replaceEnvironment: true)
+        // secret-tool prints each item as "[/N]" (the path's last part) and "label = ", "secret = " lines.
+        var items: [String: [String: String]] = [:]
+        var current = ""
+        for line in result.stdout.split(separator: "\n") {
+            if line.hasPrefix("["), line.hasSuffix("]") {
+                current = String(line.dropFirst(2).dropLast())
+            } else if let range = line.range(of: " = ") {
+                items[current, default: [:]][String(line[..<range.lowerBound])] = String(line[range.upperBound...])
+            }
         }
-        let viaLibsecret = try store.load()
-        let viaPlain = try #require(reader.load())
-        #expect(viaPlain.accounts.count == 54)
-        #expect(viaPlain.accounts.map(\.account) == viaLibsecret.accounts.map(\.account))
-        #expect(viaPlain.accounts.map(\.handle) == viaLibsecret.accounts.map(\.handle))
-        for query in ["site 2", "USER3", "Ünïcode & Co: 東京 (a b%c@example.com)", "nobody"] {
-            let plain = try #require(reader.exactMatches(for: query), "\(query)")
-            let libsecret = try #require(try store.exactMatches(for: query), "\(query)")
-            #expect(plain.map(\.account) == libsecret.map(\.account), "\(query)")
-            #expect(plain.count == (query == "nobody" ? 0 : 1), "\(query)")
+        #expect(items.count == 54)
+        for stored in loaded {
+            let item = items[String(stored.handle.split(separator: "/").last ?? "")]
+            #expect(item?["secret"] == stored.account.uri)
+            #expect(item?["label"] == "authv: " + stored.account.displayName)
+        }
+        // The attributes: secret-tool's search by the case-folded issuer finds that one item.
+        let one = try run("secret-tool", ["lookup", "xdg:schema", KeyringStore.schemaName, "issuer", "ünïcode & co: 東京"],
+                          environment: utf8, replaceEnvironment: true)
+        #expect(one.stdout == unusual.uri)
+        for (query, count) in [("site 2", 1), ("USER3", 1), ("Ünïcode & Co: 東京 (a b%c@example.com)", 1), ("nobody", 0)] {
+            let exact = try #require(try store.exactMatches(for: query), "\(query)")
+            #expect(exact.count == count, "\(query)")
+            #expect(exact.allSatisfy { AccountQuery.select(query, from: loaded).contains($0) }, "\(query)")
         }
     }
 }

@@ -37,7 +37,7 @@ extension Authv {
                 Console.note("created the vault \(path)")
                 if StoreLocation.current != .vault(path: path, named: false), StoreLocation.current != .vault(path: path, named: true) {
                     Console.note("authv uses it where AUTHV_VAULT=\(path) is set")
-                } else if let count = PlainKeyringReader()?.load()?.accounts.count, count > 0 {
+                } else if let count = try? KeyringStore().load().accounts.count, count > 0 {
                     Console.note("\(count) account\(count == 1 ? " stays" : "s stay") in the keyring: move \(count == 1 ? "it" : "them") with `authv vault move-from-keyring`")
                 }
             }

@@ -1,0 +1,400 @@
+internal import CSystemd
+import SharedLibrary
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Why a D-Bus call to the keyring failed, from the error's name (`org.freedesktop.DBus.Error.*`,
+/// `org.freedesktop.Secret.Error.*`) or sd-bus's errno, never from its message text.
+public enum KeyringReason: Equatable, Sendable {
+    /// No session bus to connect to (no address, no socket, connection refused).
+    case noSessionBus
+    /// Nothing on the bus provides org.freedesktop.secrets.
+    case noService
+    /// No answer within the time allowed (seconds).
+    case timedOut(seconds: Double)
+    /// The item or collection is locked and was not unlocked.
+    case locked
+    /// The person asked (an unlock prompt, an "allow access?" dialog) said no or closed it.
+    case dismissed
+    /// The item is gone (removed meanwhile).
+    case noSuchObject
+    /// The Secret Service refused (a policy, a KeePassXC confirmation denied).
+    case accessDenied
+    /// The reply did not have the shape the Secret Service specification gives.
+    case badReply
+    /// Any other error: its D-Bus name, or the errno sd-bus gave.
+    case other(name: String?, errno: Int32)
+
+    /// The reason for a D-Bus error `name` (nil when sd-bus gave only an errno).
+    init(name: String?, errno: Int32, timeout: Double) {
+        switch name {
+        case "org.freedesktop.DBus.Error.ServiceUnknown", "org.freedesktop.DBus.Error.NameHasNoOwner",
+             "org.freedesktop.DBus.Error.Spawn.ServiceNotFound", "org.freedesktop.DBus.Error.Spawn.ExecFailed",
+             "org.freedesktop.DBus.Error.Spawn.ChildExited", "org.freedesktop.DBus.Error.Spawn.ChildSignaled":
+            self = .noService
+        case "org.freedesktop.DBus.Error.NoReply", "org.freedesktop.DBus.Error.Timeout", "org.freedesktop.DBus.Error.TimedOut":
+            self = .timedOut(seconds: timeout)
+        case "org.freedesktop.Secret.Error.IsLocked":
+            self = .locked
+        case "org.freedesktop.Secret.Error.NoSuchObject", "org.freedesktop.DBus.Error.UnknownObject",
+             "org.freedesktop.DBus.Error.UnknownMethod":
+            self = .noSuchObject
+        case "org.freedesktop.DBus.Error.AccessDenied", "org.freedesktop.DBus.Error.AuthFailed":
+            self = .accessDenied
+        case .some(let name):
+            self = .other(name: name, errno: errno)
+        case nil:
+            switch errno {
+            case ETIMEDOUT: self = .timedOut(seconds: timeout)
+            case ENOENT, ECONNREFUSED, ENOTCONN, ECONNRESET, ENOMEDIUM: self = .noSessionBus
+            case EACCES, EPERM: self = .accessDenied
+            case ENXIO, ESRCH: self = .noService
+            default: self = .other(name: nil, errno: errno)
+            }
+        }
+    }
+}
+
+/// The one client of the desktop keyring: the Secret Service D-Bus API over sd-bus, with a "plain"
+/// session. Every call is bounded: `timeout` seconds where no person is asked (a stopped or stuck daemon,
+/// a bus that never answers, gives `.timedOut` instead of a hang), `personTimeout` where the Secret
+/// Service may ask the user (an unlock prompt, KeePassXC's "allow access?" confirmation on reading or
+/// writing secrets).
+///
+/// The plain session carries secrets over the session bus unencrypted; that bus is a socket of this
+/// user's, and any process that could read it (same user) could ask the unlocked keyring for the same
+/// secrets. libsecret's Diffie-Hellman session (a 1024-bit key exchange on both sides) cost a few
+/// milliseconds on every command and protects against nothing more here.
+final class SecretService {
+    static let name = "org.freedesktop.secrets"
+    static let servicePath = "/org/freedesktop/secrets"
+    static let defaultCollection = "/org/freedesktop/secrets/aliases/default"
+    static let serviceInterface = "org.freedesktop.Secret.Service"
+    private static let itemInterface = "org.freedesktop.Secret.Item"
+    private static let collectionInterface = "org.freedesktop.Secret.Collection"
+    private static let promptInterface = "org.freedesktop.Secret.Prompt"
+
+    /// Seconds allowed for a call no person answers: `AUTHV_KEYRING_TIMEOUT` when it is a positive number,
+    /// else 10.
+    static var defaultTimeout: Double {
+        if let text = getenv("AUTHV_KEYRING_TIMEOUT").map({ String(cString: $0) }), let seconds = Double(text),
+           seconds.isFinite, seconds > 0 {
+            return seconds
+        }
+        return 10
+    }
+    /// Seconds allowed where a person is asked.
+    static let personTimeout: Double = 300
+
+    let sd: SDBus
+    private let bus: OpaquePointer
+    private var session: String
+    let timeout: Double
+
+    /// Connects to the session bus and opens a plain session with the Secret Service.
+    init(timeout: Double = SecretService.defaultTimeout) throws(StoreError) {
+        self.timeout = timeout
+        switch SDBus.shared {
+        case let .success(library): sd = library
+        case let .failure(missing): throw .libraryMissing(missing.message + ": install libsystemd (Debian: libsystemd0)")
+        }
+        var opened: OpaquePointer? = nil
+        let r = sd.openUser(&opened)
+        guard r >= 0, let opened else { throw StoreError(operation: "connecting to the session bus", reason: KeyringReason(name: nil, errno: -r, timeout: timeout)) }
+        bus = opened
+        session = "/"
+        // OpenSession("plain", <"">) -> (v output, o session); on failure deinit closes the connection.
+        session = try call(SecretService.servicePath, SecretService.serviceInterface, "OpenSession", operation: "opening a session") { m in
+            sd.append(m, "s", "plain") && sd.openContainer(m, busType("v"), "s") >= 0 && sd.append(m, "s", "")
+                && sd.closeContainer(m) >= 0
+        } reply: { m in
+            guard sd.skip(m, "v") >= 0 else { return nil }
+            return sd.read(m, "o")
+        }
+    }
+
+    /// Closed without a flush: every call here waits for its reply, so nothing is left to send, and a flush
+    /// would wait without bound on a connection that never finished its handshake.
+    deinit {
+        _ = sd.closeUnref(bus)
+    }
+
+    // MARK: the Secret Service's methods
+
+    /// SearchItems(a{ss}) -> (ao unlocked, ao locked).
+    func search(_ attributes: [String: String]) throws(StoreError) -> (unlocked: [String], locked: [String]) {
+        let sd = self.sd
+        return try call(SecretService.servicePath, SecretService.serviceInterface, "SearchItems", operation: "searching") { m in
+            sd.appendDictionary(m, attributes)
+        } reply: { m in
+            guard let unlocked = sd.paths(m), let locked = sd.paths(m) else { return nil }
+            return (unlocked, locked)
+        }
+    }
+
+    /// The objects at `paths` unlocked (asking the user where the Secret Service prompts); `.locked`
+    /// when any stays locked.
+    func unlock(_ paths: [String]) throws(StoreError) -> [String] {
+        guard !paths.isEmpty else { return [] }
+        let sd = self.sd
+        let (unlocked, prompt): ([String], String) = try call(SecretService.servicePath, SecretService.serviceInterface, "Unlock",
+                                                              operation: "unlocking", person: true) { m in
+            sd.appendPaths(m, paths)
+        } reply: { m in
+            guard let unlocked = sd.paths(m), let prompt = sd.read(m, "o") else { return nil }
+            return (unlocked, prompt)
+        }
+        var all = unlocked
+        if prompt != "/" {
+            all += try self.prompt(prompt, operation: "unlocking") { m in
+                // The result is a variant holding the unlocked objects (ao).
+                guard sd.enterContainer(m, busType("v"), "ao") > 0 else { return [] }
+                return sd.paths(m) ?? []
+            }
+        }
+        guard Set(paths).isSubset(of: Set(all)) else { throw .locked }
+        return paths
+    }
+
+    /// GetSecrets(ao items, o session) -> a{o(oayays)}: each item's path and its secret's bytes.
+    func secrets(_ paths: [String]) throws(StoreError) -> [(path: String, value: [UInt8])] {
+        guard !paths.isEmpty else { return [] }
+        let sd = self.sd
+        let session = self.session
+        return try call(SecretService.servicePath, SecretService.serviceInterface, "GetSecrets", operation: "reading secrets",
+                        person: true) { m in
+            sd.appendPaths(m, paths) && sd.append(m, "o", session)
+        } reply: { m in
+            guard sd.enterContainer(m, busType("a"), "{o(oayays)}") > 0 else { return nil }
+            var items: [(path: String, value: [UInt8])] = []
+            while sd.enterContainer(m, busType("e"), "o(oayays)") > 0 {
+                guard let path = sd.read(m, "o"), sd.enterContainer(m, busType("r"), "oayays") > 0, sd.skip(m, "oay") >= 0 else { return nil }
+                var bytes: UnsafeRawPointer? = nil
+                var length = 0
+                guard sd.readArray(m, busType("y"), &bytes, &length) >= 0, sd.skip(m, "s") >= 0,
+                      sd.exitContainer(m) >= 0, sd.exitContainer(m) >= 0 else { return nil }
+                items.append((path, bytes.map { Array(UnsafeRawBufferPointer(start: $0, count: length)) } ?? []))
+            }
+            return items
+        }
+    }
+
+    /// Collection.CreateItem(a{sv} properties, (oayays) secret, b replace) -> (o item, o prompt), in the
+    /// default collection (unlocked first when it is locked). Returns the new item's path.
+    @discardableResult
+    func createItem(label: String, attributes: [String: String], secret: String, replace: Bool,
+                    operation: String) throws(StoreError) -> String {
+        do {
+            return try create(label: label, attributes: attributes, secret: secret, replace: replace, operation: operation)
+        } catch .locked {
+            _ = try unlock([SecretService.defaultCollection])
+            return try create(label: label, attributes: attributes, secret: secret, replace: replace, operation: operation)
+        }
+    }
+
+    private func create(label: String, attributes: [String: String], secret: String, replace: Bool,
+                        operation: String) throws(StoreError) -> String {
+        let sd = self.sd
+        let session = self.session
+        let (item, prompt): (String, String) = try call(SecretService.defaultCollection, SecretService.collectionInterface, "CreateItem",
+                                                        operation: operation, person: true) { m in
+            guard sd.openContainer(m, busType("a"), "{sv}") >= 0,
+                  sd.openContainer(m, busType("e"), "sv") >= 0, sd.append(m, "s", SecretService.itemInterface + ".Label"),
+                  sd.openContainer(m, busType("v"), "s") >= 0, sd.append(m, "s", label), sd.closeContainer(m) >= 0,
+                  sd.closeContainer(m) >= 0,
+                  sd.openContainer(m, busType("e"), "sv") >= 0, sd.append(m, "s", SecretService.itemInterface + ".Attributes"),
+                  sd.openContainer(m, busType("v"), "a{ss}") >= 0, sd.appendDictionary(m, attributes), sd.closeContainer(m) >= 0,
+                  sd.closeContainer(m) >= 0,
+                  sd.closeContainer(m) >= 0 else { return false }
+            var flag: Int32 = replace ? 1 : 0
+            return sd.appendSecret(m, session: session, secret) && sd.appendBasic(m, busType("b"), &flag) >= 0
+        } reply: { m in
+            guard let item = sd.read(m, "o"), let prompt = sd.read(m, "o") else { return nil }
+            return (item, prompt)
+        }
+        guard prompt != "/" else { return item }
+        return try self.prompt(prompt, operation: operation) { m in
+            sd.enterContainer(m, busType("v"), "o") > 0 ? sd.read(m, "o") ?? "/" : "/"
+        }
+    }
+
+    /// Item.SetSecret((oayays) secret).
+    func setSecret(_ item: String, _ secret: String, operation: String) throws(StoreError) {
+        let sd = self.sd
+        let session = self.session
+        try call(item, SecretService.itemInterface, "SetSecret", operation: operation, person: true) { m in
+            sd.appendSecret(m, session: session, secret)
+        } reply: { _ in () }
+    }
+
+    /// The item's attributes (Properties.Get of Item.Attributes).
+    func attributes(of item: String, operation: String) throws(StoreError) -> [String: String] {
+        let sd = self.sd
+        return try call(item, "org.freedesktop.DBus.Properties", "Get", operation: operation) { m in
+            sd.append(m, "s", SecretService.itemInterface) && sd.append(m, "s", "Attributes")
+        } reply: { m in
+            guard sd.enterContainer(m, busType("v"), "a{ss}") > 0, sd.enterContainer(m, busType("a"), "{ss}") > 0 else { return nil }
+            var attributes: [String: String] = [:]
+            while sd.enterContainer(m, busType("e"), "ss") > 0 {
+                guard let key = sd.read(m, "s"), let value = sd.read(m, "s"), sd.exitContainer(m) >= 0 else { return nil }
+                attributes[key] = value
+            }
+            return attributes
+        }
+    }
+
+    /// Properties.Set of Item.Attributes and Item.Label.
+    func setAttributes(_ item: String, _ attributes: [String: String], label: String, operation: String) throws(StoreError) {
+        let sd = self.sd
+        try call(item, "org.freedesktop.DBus.Properties", "Set", operation: operation, person: true) { m in
+            sd.append(m, "s", SecretService.itemInterface) && sd.append(m, "s", "Attributes")
+                && sd.openContainer(m, busType("v"), "a{ss}") >= 0 && sd.appendDictionary(m, attributes) && sd.closeContainer(m) >= 0
+        } reply: { _ in () }
+        try call(item, "org.freedesktop.DBus.Properties", "Set", operation: operation, person: true) { m in
+            sd.append(m, "s", SecretService.itemInterface) && sd.append(m, "s", "Label")
+                && sd.openContainer(m, busType("v"), "s") >= 0 && sd.append(m, "s", label) && sd.closeContainer(m) >= 0
+        } reply: { _ in () }
+    }
+
+    /// Item.Delete() -> (o prompt).
+    func delete(_ item: String, operation: String) throws(StoreError) {
+        let sd = self.sd
+        let prompt: String = try call(item, SecretService.itemInterface, "Delete", operation: operation, person: true) { _ in true } reply: { m in
+            sd.read(m, "o")
+        }
+        if prompt != "/" { _ = try self.prompt(prompt, operation: operation) { _ in () } }
+    }
+
+    // MARK: calls, prompts, waiting
+
+    /// One method call (to the Secret Service unless `destination` names another): `arguments` writes
+    /// them, `reply` reads the answer (nil when it has another shape). Bounded by `timeout`, or by
+    /// `personTimeout` where the Secret Service may ask the user.
+    @discardableResult
+    func call<R>(_ path: String, _ interface: String, _ method: String, destination: String = SecretService.name,
+                 operation: String, person: Bool = false,
+                 arguments: (OpaquePointer) -> Bool, reply read: (OpaquePointer) -> R?) throws(StoreError) -> R {
+        let limit = person ? max(timeout, SecretService.personTimeout) : timeout
+        var message: OpaquePointer? = nil
+        guard sd.newMethodCall(bus, &message, destination, path, interface, method) >= 0, let message else {
+            throw StoreError(operation: operation, reason: .other(name: nil, errno: ENOMEM))
+        }
+        defer { _ = sd.messageUnref(message) }
+        guard arguments(message) else { throw StoreError(operation: operation, reason: .other(name: nil, errno: EINVAL)) }
+        let pending = Pending()
+        var slot: OpaquePointer? = nil
+        let r = sd.callAsync(bus, &slot, message, Pending.handler, Unmanaged.passUnretained(pending).toOpaque(),
+                             UInt64(limit * 1_000_000))
+        guard r >= 0 else { throw StoreError(operation: operation, reason: KeyringReason(name: nil, errno: -r, timeout: limit)) }
+        defer { _ = sd.slotUnref(slot) }
+        try wait(for: pending, seconds: limit, operation: operation)
+        guard let answer = pending.message else { throw StoreError(operation: operation, reason: .badReply) }
+        if let error = sd.messageGetError(answer), error.pointee.name != nil {
+            let name = String(cString: error.pointee.name)
+            let text = error.pointee.message.map { String(cString: $0) } ?? name
+            throw StoreError(operation: operation, reason: KeyringReason(name: name, errno: 0, timeout: limit), message: text)
+        }
+        guard let value = read(answer) else { throw StoreError(operation: operation, reason: .badReply) }
+        return value
+    }
+
+    /// Prompt.Prompt("") and its Completed(b dismissed, v result) signal: the person's answer, waited for
+    /// `personTimeout` seconds. `result` reads the variant.
+    private func prompt<R>(_ path: String, operation: String, result: (OpaquePointer) -> R) throws(StoreError) -> R {
+        let completed = Pending()
+        var match: OpaquePointer? = nil
+        let r = sd.matchSignalAsync(bus, &match, SecretService.name, path, SecretService.promptInterface, "Completed",
+                                    Pending.handler, nil, Unmanaged.passUnretained(completed).toOpaque())
+        guard r >= 0 else { throw StoreError(operation: operation, reason: KeyringReason(name: nil, errno: -r, timeout: timeout)) }
+        defer { _ = sd.slotUnref(match) }
+        let sd = self.sd
+        try call(path, SecretService.promptInterface, "Prompt", operation: operation) { m in sd.append(m, "s", "") } reply: { _ in () }
+        try wait(for: completed, seconds: SecretService.personTimeout, operation: operation)
+        guard let signal = completed.message else { throw StoreError(operation: operation, reason: .badReply) }
+        var dismissed: Int32 = 0
+        guard sd.readBasic(signal, busType("b"), &dismissed) > 0 else { throw StoreError(operation: operation, reason: .badReply) }
+        if dismissed != 0 { throw StoreError(operation: operation, reason: .dismissed) }
+        return result(signal)
+    }
+
+    /// Runs the connection until `pending` has its message, at most `seconds`: sd-bus's own wait is
+    /// driven here with the time left, so neither a reply that never comes nor a connection stuck before
+    /// its first reply (a socket that accepts and never answers) waits longer.
+    private func wait(for pending: Pending, seconds: Double, operation: String) throws(StoreError) {
+        let deadline = SecretService.monotonic() + UInt64(seconds * 1_000_000)
+        while pending.message == nil {
+            let r = sd.process(bus, nil)
+            if r < 0 { throw StoreError(operation: operation, reason: KeyringReason(name: nil, errno: -r, timeout: seconds)) }
+            if r > 0 { continue }
+            let now = SecretService.monotonic()
+            guard now < deadline else { throw StoreError(operation: operation, reason: .timedOut(seconds: seconds)) }
+            let w = sd.wait(bus, deadline - now)
+            if w < 0 && w != -EINTR { throw StoreError(operation: operation, reason: KeyringReason(name: nil, errno: -w, timeout: seconds)) }
+        }
+    }
+
+    private static func monotonic() -> UInt64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return UInt64(now.tv_sec) * 1_000_000 + UInt64(now.tv_nsec / 1000)
+    }
+
+    /// Where a reply or signal lands (sd-bus calls `handler` with it, from `sd_bus_process`).
+    private final class Pending {
+        var message: OpaquePointer?
+        var sd: SDBus? = nil
+
+        static let handler: SDBus.Handler = { message, userdata, _ in
+            guard let userdata else { return 0 }
+            let pending = Unmanaged<Pending>.fromOpaque(userdata).takeUnretainedValue()
+            if pending.message == nil, case let .success(sd) = SDBus.shared { pending.message = sd.messageRef(message) }
+            return 1
+        }
+
+        deinit {
+            if let message, case let .success(sd) = SDBus.shared { _ = sd.messageUnref(message) }
+        }
+    }
+}
+
+extension StoreError {
+    /// The error a user can act on, for a D-Bus failure of `operation`.
+    init(operation: String, reason: KeyringReason, message: String? = nil) {
+        switch reason {
+        case .noSessionBus: self = .noService("no D-Bus session bus")
+        case .noService: self = .noService(message ?? "nothing provides org.freedesktop.secrets")
+        case .locked, .dismissed: self = .locked
+        case let .timedOut(seconds): self = .timedOut(operation: operation, seconds: seconds)
+        default: self = .keyring(operation: operation, reason: reason, message: message)
+        }
+    }
+}
+
+extension SDBus {
+    /// Appends an `a{ss}` dictionary.
+    func appendDictionary(_ message: OpaquePointer, _ entries: [String: String]) -> Bool {
+        guard openContainer(message, busType("a"), "{ss}") >= 0 else { return false }
+        for (key, value) in entries.sorted(by: { $0.key < $1.key }) {
+            guard openContainer(message, busType("e"), "ss") >= 0, append(message, "s", key), append(message, "s", value),
+                  closeContainer(message) >= 0 else { return false }
+        }
+        return closeContainer(message) >= 0
+    }
+
+    /// Appends an `ao` array.
+    func appendPaths(_ message: OpaquePointer, _ paths: [String]) -> Bool {
+        guard openContainer(message, busType("a"), "o") >= 0 else { return false }
+        for path in paths where !append(message, "o", path) { return false }
+        return closeContainer(message) >= 0
+    }
+
+    /// Appends a Secret struct `(oayays)` of the plain session: no parameters, the text's bytes.
+    func appendSecret(_ message: OpaquePointer, session: String, _ text: String) -> Bool {
+        guard openContainer(message, busType("r"), "oayays") >= 0, append(message, "o", session),
+              openContainer(message, busType("a"), "y") >= 0, closeContainer(message) >= 0 else { return false }
+        let bytes = Array(text.utf8)
+        let appended = bytes.withUnsafeBytes { appendArray(message, busType("y"), $0.baseAddress, $0.count) >= 0 }
+        return appended && append(message, "s", "text/plain") && closeContainer(message) >= 0
+    }
+}
