@@ -95,6 +95,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             let why: String
             switch reason {
             case .noSuchObject: why = "the item is gone (removed meanwhile?)"
+            case .serviceLeft: why = "the keyring daemon left the bus without answering (it stopped or crashed)"
             case .accessDenied: why = "access denied"
             case .badReply: why = "the Secret Service's answer has a shape the specification does not give"
             case let .other(name, errno): why = name ?? String(cString: strerror(errno))

@@ -21,6 +21,7 @@ struct SDBus: Sendable {
     let slotUnref: @convention(c) (OpaquePointer?) -> OpaquePointer?
     let messageRef: @convention(c) (Message) -> OpaquePointer?
     let messageGetError: @convention(c) (Message) -> UnsafePointer<sd_bus_error>?
+    let messageGetSender: @convention(c) (Message) -> Text
     let messageUnref: @convention(c) (Message) -> OpaquePointer?
     let openContainer: @convention(c) (Message, CChar, Text) -> Int32
     let closeContainer: @convention(c) (Message) -> Int32
@@ -46,6 +47,7 @@ struct SDBus: Sendable {
         slotUnref = try library.function("sd_bus_slot_unref")
         messageRef = try library.function("sd_bus_message_ref")
         messageGetError = try library.function("sd_bus_message_get_error")
+        messageGetSender = try library.function("sd_bus_message_get_sender")
         messageUnref = try library.function("sd_bus_message_unref")
         openContainer = try library.function("sd_bus_message_open_container")
         closeContainer = try library.function("sd_bus_message_close_container")

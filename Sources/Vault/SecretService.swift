@@ -21,6 +21,8 @@ public enum KeyringReason: Equatable, Sendable {
     case noSuchObject
     /// The Secret Service refused (a policy, a KeePassXC confirmation denied).
     case accessDenied
+    /// The keyring daemon left the bus without answering (it stopped or crashed).
+    case serviceLeft
     /// The reply did not have the shape the Secret Service specification gives.
     case badReply
     /// Any other error: its D-Bus name, or the errno sd-bus gave.
@@ -90,6 +92,10 @@ final class SecretService {
     let sd: SDBus
     private let bus: OpaquePointer
     private var session: String
+    /// Where calls go: the well-known name until the first reply, then the unique name of the daemon that
+    /// sent it, so that a daemon that dies mid-command is an error, not silently another instance started
+    /// by D-Bus activation (which knows neither this session nor what the command did so far).
+    private var peer = SecretService.name
     let timeout: Double
 
     /// Connects to the session bus and opens a plain session with the Secret Service.
@@ -272,12 +278,12 @@ final class SecretService {
     /// them, `reply` reads the answer (nil when it has another shape). Bounded by `timeout`, or by
     /// `personTimeout` where the Secret Service may ask the user.
     @discardableResult
-    func call<R>(_ path: String, _ interface: String, _ method: String, destination: String = SecretService.name,
+    func call<R>(_ path: String, _ interface: String, _ method: String, destination: String? = nil,
                  operation: String, person: Bool = false,
                  arguments: (OpaquePointer) -> Bool, reply read: (OpaquePointer) -> R?) throws(StoreError) -> R {
         let limit = person ? max(timeout, SecretService.personTimeout) : timeout
         var message: OpaquePointer? = nil
-        guard sd.newMethodCall(bus, &message, destination, path, interface, method) >= 0, let message else {
+        guard sd.newMethodCall(bus, &message, destination ?? peer, path, interface, method) >= 0, let message else {
             throw StoreError(operation: operation, reason: .other(name: nil, errno: ENOMEM))
         }
         defer { _ = sd.messageUnref(message) }
@@ -288,13 +294,18 @@ final class SecretService {
                              UInt64(limit * 1_000_000))
         guard r >= 0 else { throw StoreError(operation: operation, reason: KeyringReason(name: nil, errno: -r, timeout: limit)) }
         defer { _ = sd.slotUnref(slot) }
+        let start = SecretService.monotonic()
         try wait(for: pending, seconds: limit, operation: operation)
         guard let answer = pending.message else { throw StoreError(operation: operation, reason: .badReply) }
         if let error = sd.messageGetError(answer), error.pointee.name != nil {
             let name = String(cString: error.pointee.name)
             let text = error.pointee.message.map { String(cString: $0) } ?? name
-            throw StoreError(operation: operation, reason: KeyringReason(name: name, errno: 0, timeout: limit), message: text)
+            var reason = KeyringReason(name: name, errno: 0, timeout: limit)
+            // The bus's NoReply before the time is up: the daemon disconnected without answering.
+            if case .timedOut = reason, Double(SecretService.monotonic() - start) < limit * 900_000 { reason = .serviceLeft }
+            throw StoreError(operation: operation, reason: reason, message: text)
         }
+        if destination == nil, peer == SecretService.name, let sender = sd.messageGetSender(answer) { peer = String(cString: sender) }
         guard let value = read(answer) else { throw StoreError(operation: operation, reason: .badReply) }
         return value
     }

@@ -1,4 +1,5 @@
 import Foundation
+import OTP
 import Testing
 import TestSupport
 
@@ -77,7 +78,11 @@ struct InterruptedAddTests {
         #expect(message.contains("still holds \(named.count) of"), "the count matches the names: \(message)")
 
         try s.keyring.startDaemonAgain()
-        let held = Set(try s.storedAccounts().map(\.displayName))
+        // The item whose storing was cut off may hold no secret at all: gnome-keyring makes the item before
+        // it gives it its secret, and a kill in between leaves it so (doctor reports it, list skips it).
+        let stored = try s.stored()
+        #expect(stored.filter(\.isEmpty).count <= 1, "\(stored)")
+        let held = Set(try stored.filter { !$0.isEmpty }.map { try Account(uri: $0).displayName })
         #expect(Set(named).isSubset(of: held), "every account named is there: \(named) vs \(held.sorted())")
         #expect(held.subtracting(named).isSubset(of: Set([perhaps].compactMap { $0 })),
                 "nothing else is there but the one whose storing was cut off: \(held.subtracting(named))")
