@@ -253,6 +253,25 @@ struct DoctorTests {
         #expect(try s.authv("list").stderr.contains("1 account is missing from the keyring: authv last saw 3"))
     }
 
+    @Test func aVaultReplacedByAnOlderCopyIsCountedByItsPath() throws {
+        let s = try Session()
+        let path = s.folder + "/vault.json"
+        let vault = ["AUTHV_VAULT": path, "AUTHV_VAULT_PASSWORD_FILE": try s.file("password", "vault password\n")]
+        try #require(try s.authv("vault", "create", extra: vault).status == 0)
+        try #require(try s.authv("add", "-", stdin: Data(P1.utf8), extra: vault).status == 0)
+        let older = try Data(contentsOf: URL(fileURLWithPath: path))
+        try #require(try s.authv("add", try s.file("more.txt", P2 + "\n" + P3 + "\n"), extra: vault).status == 0)
+        #expect(try s.authv("list", extra: vault).stderr == "")
+        try older.write(to: URL(fileURLWithPath: path))
+        let list = try s.authv("list", extra: vault)
+        #expect(list.status == 0 && list.stdout.split(separator: "\n").count == 1)
+        #expect(list.stderr.hasPrefix("warning: 2 accounts are missing from the vault \(path): authv last saw 3 there, it answers with 1"), "\(list.stderr)")
+        #expect(list.stderr.contains("the vault's previous version \(path).bak"))
+        // The keyring, a store of its own, has lost nothing.
+        let keyring = try s.authv("list")
+        #expect(keyring.status == 0 && !keyring.stderr.contains("missing"), "\(keyring.stderr)")
+    }
+
     // MARK: how the keyring stores secrets
 
     static let quiet = ["AUTHV_CLOCK_STATUS": "synchronised", "AUTHV_NTP_SERVER": "127.0.0.1:9"]

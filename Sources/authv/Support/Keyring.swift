@@ -86,7 +86,11 @@ enum Keyring {
         return "\(n) account\(n == 1 ? " is" : "s are") missing from \(storeName): authv last saw \(shortfall.expected) there, it answers with \(shortfall.found), and authv removed none of them (\(how))"
     }
 
-    static let restoreAdvice = "restore them from a backup with `authv add BACKUP` (a file that `authv export` wrote, or an Aegis vault), or accept the new count with `authv doctor --accept-missing`"
+    static var restoreAdvice: String {
+        var backups = "a file that `authv export` wrote, or an Aegis vault"
+        if case let .vault(path, _) = opened { backups += ", such as the vault's previous version \(path)\(FileStore.backupSuffix)" }
+        return "restore them from a backup with `authv add BACKUP` (\(backups)), or accept the new count with `authv doctor --accept-missing`"
+    }
 
     /// After authv itself added or removed accounts: the new count, so that it is not taken for a loss.
     static func recordChange(by change: Int, now count: Int, in location: StoreLocation? = nil) {
