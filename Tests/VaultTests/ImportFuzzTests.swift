@@ -59,7 +59,7 @@ struct ImportFuzzTests {
         let original = Array(try Data(contentsOf: URL(fileURLWithPath: repositoryRoot + "/Fixtures/imports/" + name)))
         var random = Generator(state: 0x9E37_79B9_7F4A_7C15 ^ UInt64(name.utf8.count))
         // Key derivations are slow on purpose: fewer rounds for encrypted files.
-        let rounds = name.contains("encrypted") || name.hasSuffix(".aes") || name.hasSuffix(".authpro") ? 25 : 300
+        let rounds = name.contains("encrypted") || name.hasSuffix(".aes") || name.hasSuffix(".authpro") ? 12 : 150
         var outcomes = (entries: 0, errors: 0)
         for _ in 0..<rounds {
             var bytes = original
