@@ -64,6 +64,42 @@ row "\`authv add\` of 100 otpauth URIs (a text file)" "100 \`secret-tool store\`
 secret-tool clear xdg:schema $schema || true
 secret-tool clear xdg:schema bench.Store || true
 
+# --- add of 1000 URIs, against 1000 secret-tool store; each into an empty keyring of its own ---
+# gnome-keyring-daemon's time per new item grows with the items it holds, so both start from nothing:
+# each run is a fresh private daemon (scripts/with-keyring inside this one). One run each: they are long.
+n1000=${ADD_ROWS:-1000}
+make_uris 1 "$n1000" > "$out/add1000.txt"
+cat > "$out/store1000.sh" <<SH
+#!/usr/bin/env bash
+for i in \$(seq 1 $n1000); do head -c 20 /dev/urandom | base32 | tr -d '=\\n' | secret-tool store --label="bench \$i" xdg:schema bench.Store n "\$i"; done
+SH
+chmod +x "$out/store1000.sh"
+elapsed() {  # elapsed OUTFILE SCHEMA COMMAND...: COMMAND's wall time in ms in a fresh keyring, checked
+    local file=$1 stored_schema=$2; shift 2
+    scripts/with-keyring bash -c 's=$EPOCHREALTIME; "$@" >/dev/null 2>&1; e=$EPOCHREALTIME
+        echo "$s $e $(secret-tool search --all xdg:schema '"$stored_schema"' 2>/dev/null | grep -c "^secret = ")"' \
+        elapsed "$@" > "$file"
+    read -r s e stored < "$file"
+    [ "$stored" = "$n1000" ] || { echo "benchmark: $* stored $stored of $n1000" >&2; exit 1; }
+    python3 -c 'import sys; print("%.2f" % ((float(sys.argv[2]) - float(sys.argv[1])) * 1000))' "$s" "$e" > "$file"
+}
+elapsed "$out/a1000" "$schema" "$authv" add "$out/add1000.txt"
+elapsed "$out/s1000" bench.Store "$out/store1000.sh"
+row "\`authv add\` of $n1000 otpauth URIs (a text file), one run, empty keyring" "$n1000 \`secret-tool store\` in a shell loop, one run, empty keyring" \
+    "$(cat "$out/a1000")" "$(cat "$out/s1000")" "1.0x"
+
+# --- add --dry-run of 100 000 lines against 20 000: linear time is 5x ---
+python3 -c '
+import base64, os, sys
+for i in range(int(sys.argv[1])):
+    print("otpauth://totp/Site%d:user%d@example.com?secret=%s&issuer=Site%d" % (i, i, base64.b32encode(os.urandom(20)).decode().rstrip("="), i))
+' 100000 > "$out/dry100k.txt"
+head -20000 "$out/dry100k.txt" > "$out/dry20k.txt"
+hyperfine -N -w 1 -r 3 --export-json "$out/dry100k.json" "$authv add --dry-run $out/dry100k.txt" >/dev/null 2>&1
+hyperfine -N -w 1 -r 3 --export-json "$out/dry20k.json" "$authv add --dry-run $out/dry20k.txt" >/dev/null 2>&1
+row "\`authv add --dry-run\` of 100 000 otpauth URIs" "the same of 20 000 (5x fewer)" "$(median "$out/dry100k.json")" \
+    "$(median "$out/dry20k.json")" "5.0x (linear)"
+
 # --- 10, 100, 1000 accounts ---
 make_uris 1 10 > "$out/u10.txt"
 "$authv" add "$out/u10.txt" 2>/dev/null
