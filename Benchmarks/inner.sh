@@ -172,6 +172,7 @@ row "\`authv add\` of an encrypted Aegis vault of 1000 accounts" "1000 \`secret-
     echo "Made by \`Benchmarks/run\` on $(date -u +%Y-%m-%d), $(nproc) cores, $(uname -m); medians of $runs whole-process runs"
     echo "(hyperfine), all in one run on one private gnome-keyring-daemon. Ratios are authv's median over the peer's:"
     echo "below 1 means authv is faster. Absolute times on these shared machines are noisy; the ratios are the figures."
+    echo "Load average at the end of the run (1, 5, 15 min): $(cut -d' ' -f1-3 /proc/loadavg)."
     echo
     echo "| work | compared with | authv | peer | ratio | target | memory |"
     echo "|---|---|---|---|---|---|---|"
