@@ -150,15 +150,15 @@ public final class KeyringStore: AccountStore {
                       label: KeyringStore.label(account), recovery: false, operation: "storing \(account.displayName)")
     }
 
-    /// Stores a text secret; an item of the same schema with the same attributes is replaced. The one way
-    /// a secret reaches the keyring with `update`: no secret breaking `StorableSecret`'s rule (a newline, a
+    /// Stores a text secret; an item of the same schema with the same attributes is replaced. Secrets reach
+    /// the keyring client only as `CheckedSecret`, so none breaking `StorableSecret`'s rule (a newline, a
     /// control character) is ever written.
     func storeItem(text: String, attributes: [String: String], label: String, recovery: Bool,
                    operation: String) throws(StoreError) {
-        try StorableSecret.check(text, operation: operation)
+        let checked = try CheckedSecret(text, operation: operation)
         var all = attributes
         all["xdg:schema"] = recovery ? KeyringStore.recoverySchemaName : KeyringStore.schemaName
-        try service().createItem(label: label, attributes: all, secret: text, replace: true, operation: operation)
+        try service().createItem(label: label, attributes: all, secret: checked, replace: true, operation: operation)
     }
 
     /// Deletes the items of a schema whose attributes match.
@@ -215,10 +215,10 @@ public final class KeyringStore: AccountStore {
 
     public func update(_ stored: StoredAccount, to account: Account) throws(StoreError) {
         let operation = "updating \(stored.account.displayName)"
-        try StorableSecret.check(account.uri, operation: operation)
+        let checked = try CheckedSecret(account.uri, operation: operation)
         let service = try service()
         // The secret first: it is what matters (an HOTP counter); names follow.
-        try service.setSecret(stored.handle, account.uri, operation: operation)
+        try service.setSecret(stored.handle, checked, operation: operation)
         guard account.issuer != stored.account.issuer || account.name != stored.account.name else { return }
         let renaming = "renaming \(stored.account.displayName)"
         var attributes = try service.attributes(of: stored.handle, operation: renaming)

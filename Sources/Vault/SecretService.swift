@@ -189,7 +189,7 @@ final class SecretService {
     /// Collection.CreateItem(a{sv} properties, (oayays) secret, b replace) -> (o item, o prompt), in the
     /// default collection (unlocked first when it is locked). Returns the new item's path.
     @discardableResult
-    func createItem(label: String, attributes: [String: String], secret: String, replace: Bool,
+    func createItem(label: String, attributes: [String: String], secret: CheckedSecret, replace: Bool,
                     operation: String) throws(StoreError) -> String {
         do {
             return try create(label: label, attributes: attributes, secret: secret, replace: replace, operation: operation)
@@ -199,7 +199,7 @@ final class SecretService {
         }
     }
 
-    private func create(label: String, attributes: [String: String], secret: String, replace: Bool,
+    private func create(label: String, attributes: [String: String], secret: CheckedSecret, replace: Bool,
                         operation: String) throws(StoreError) -> String {
         let sd = self.sd
         let session = self.session
@@ -226,7 +226,7 @@ final class SecretService {
     }
 
     /// Item.SetSecret((oayays) secret).
-    func setSecret(_ item: String, _ secret: String, operation: String) throws(StoreError) {
+    func setSecret(_ item: String, _ secret: CheckedSecret, operation: String) throws(StoreError) {
         let sd = self.sd
         let session = self.session
         try call(item, SecretService.itemInterface, "SetSecret", operation: operation, person: true) { m in
@@ -400,8 +400,10 @@ extension SDBus {
         return closeContainer(message) >= 0
     }
 
-    /// Appends a Secret struct `(oayays)` of the plain session: no parameters, the text's bytes.
-    func appendSecret(_ message: OpaquePointer, session: String, _ text: String) -> Bool {
+    /// Appends a Secret struct `(oayays)` of the plain session: no parameters, the text's bytes. Only
+    /// checked text (`CheckedSecret`) is ever sent.
+    func appendSecret(_ message: OpaquePointer, session: String, _ secret: CheckedSecret) -> Bool {
+        let text = secret.text
         guard openContainer(message, busType("r"), "oayays") >= 0, append(message, "o", session),
               openContainer(message, busType("a"), "y") >= 0, closeContainer(message) >= 0 else { return false }
         let bytes = Array(text.utf8)

@@ -29,3 +29,14 @@ public enum StorableSecret {
         if let problem = problem(text) { throw .unstorableSecret(operation: operation, reason: problem) }
     }
 }
+
+/// Secret text that keeps to `StorableSecret`'s rule: the only kind of secret the keyring client sends
+/// (`SecretService.createItem` and `setSecret` take nothing else), so no writer can skip the check.
+struct CheckedSecret: Sendable {
+    let text: String
+
+    init(_ text: String, operation: String) throws(StoreError) {
+        try StorableSecret.check(text, operation: operation)
+        self.text = text
+    }
+}
