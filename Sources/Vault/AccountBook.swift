@@ -7,6 +7,8 @@ public enum BookError: Error, Equatable, Sendable, CustomStringConvertible {
     case renameCollision(String)
     /// The account selected before the lock was taken is no longer stored.
     case removedMeanwhile(String)
+    /// An entry to be removed as unreadable holds a readable account now, or is gone (its id).
+    case notUnreadable(String)
     /// No recovery codes are kept for the account.
     case noRecoveryCodes(String)
     /// Every recovery code of the account is used.
@@ -26,6 +28,8 @@ public enum BookError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(name) with this secret is already stored; remove one instead of renaming"
         case let .removedMeanwhile(name):
             return "\(name) was removed meanwhile"
+        case let .notUnreadable(id):
+            return "item [\(id)] is no longer one that holds no valid account (removed or rewritten meanwhile); nothing removed"
         case let .noRecoveryCodes(name):
             return "no recovery codes kept for \(name) (add them with `authv recovery add`)"
         case let .recoveryCodesUsedUp(name):
@@ -272,6 +276,16 @@ public final class AccountBook {
             try store.remove(current)
             if recovery != nil { try store.removeRecoveryCodes(for: current) }
             return all.count - 1
+        }
+    }
+
+    /// Removes an entry that holds no readable account (asked about before): checked again under the lock.
+    public func removeUnreadable(_ handle: String) throws {
+        try locked {
+            guard try store.load().unreadable.contains(handle) else {
+                throw BookError.notUnreadable(StoredAccount.id(forHandle: handle))
+            }
+            try store.removeUnreadable(handle: handle)
         }
     }
 

@@ -133,6 +133,11 @@ public struct StoreContents: Sendable {
     public var accounts: [StoredAccount]
     /// Labels of items that belong to authv but hold no valid otpauth URI.
     public var unreadable: [String]
+    /// The id of each unreadable entry (`StoredAccount.id(forHandle:)`), by which `remove ID` and
+    /// `doctor --repair` name it.
+    public var unreadableIDs: [(id: String, handle: String)] {
+        unreadable.map { (StoredAccount.id(forHandle: $0), $0) }
+    }
     /// Whether this is a part of the store (a QUERY's exact matches) rather than all of it.
     public var isPartial: Bool
 
@@ -196,6 +201,9 @@ public protocol AccountStore: AnyObject {
     func recoveryCodes(for stored: StoredAccount) throws(StoreError) -> RecoveryCodes?
     /// The same, read as they are: nothing rewritten, so no lock is needed (for a question).
     func recoveryCodesAsStored(for stored: StoredAccount) throws(StoreError) -> RecoveryCodes?
+    /// Removes an entry that holds no readable account (`StoreContents.unreadable`: an item half-written
+    /// when the keyring daemon died).
+    func removeUnreadable(handle: String) throws(StoreError)
     /// Keeps an account's recovery codes, replacing any kept before.
     func setRecoveryCodes(_ codes: RecoveryCodes, for stored: StoredAccount) throws(StoreError)
     /// Forgets an account's recovery codes (nothing happens when there are none).
@@ -203,6 +211,11 @@ public protocol AccountStore: AnyObject {
 }
 
 extension AccountStore {
+    /// A store whose writes are whole (the vault file) keeps no unreadable entries.
+    public func removeUnreadable(handle: String) throws(StoreError) {
+        throw .failed(operation: "removing \(handle)", message: "this store keeps no unreadable entries")
+    }
+
     /// A store that never rewrites what it reads answers as `recoveryCodes(for:)`.
     public func recoveryCodesAsStored(for stored: StoredAccount) throws(StoreError) -> RecoveryCodes? {
         try recoveryCodes(for: stored)

@@ -232,6 +232,10 @@ public final class KeyringStore: AccountStore {
         try service().delete(stored.handle, operation: "removing \(stored.account.displayName)")
     }
 
+    public func removeUnreadable(handle: String) throws(StoreError) {
+        try service().delete(handle, operation: "removing item \(handle)")
+    }
+
     // MARK: helpers
 
     /// The attributes of an item: a unique id (so no store ever replaces another account's item) and the

@@ -129,3 +129,68 @@ struct SelectionTests {
         #expect(failed && failScreen.contains("authv: GitHub (bob) was removed meanwhile"), "\(failScreen)")
     }
 }
+
+/// Items half-written when the keyring daemon died hold no valid account: `list` skips them, and
+/// `doctor --repair` or `remove ID` removes them, asking first.
+@Suite("Items that hold no valid account (issue 10, item 6)")
+struct UnreadableItemTests {
+    /// An item of authv's schema whose secret is no otpauth URI, written with secret-tool.
+    func sessionWithHalfWrittenItem() throws -> (Session, String) {
+        let s = try Session()
+        #expect(try s.authv("add", "-", stdin: Data(P1.utf8)).status == 0)
+        let stored = try run("secret-tool", ["store", "--label=authv: half", "xdg:schema", "io.github.authv.Account",
+                                             "uuid", "0123", "issuer", "half", "account", "written"],
+                             stdin: Data("otpauth://totp/Half:writ".utf8), environment: s.keyring.environment, replaceEnvironment: true)
+        #expect(stored.status == 0, "\(stored.stderr)")
+        let doctor = try s.authv("doctor")
+        let line = try #require(doctor.stdout.split(separator: "\n").first { $0.contains("hold no valid otpauth URI") }.map(String.init))
+        let id = try #require(line.firstRange(of: #/\[([0-9a-f]{8})\]/#).map { String(line[$0].dropFirst().dropLast()) })
+        #expect(line.hasPrefix("FAIL  accounts: 1 item(s) hold no valid otpauth URI: [\(id)] /org/freedesktop/secrets/collection/login/"))
+        #expect(line.hasSuffix("; `authv doctor --repair` removes them"))
+        return (s, id)
+    }
+
+    func items(_ s: Session) throws -> Int {
+        try run("secret-tool", ["search", "--all", "xdg:schema", "io.github.authv.Account"], environment: s.keyring.environment,
+                replaceEnvironment: true).stdout.split(separator: "\n").filter { $0.hasPrefix("secret = ") }.count
+    }
+
+    @Test func doctorRepairRemovesItAfterAsking() throws {
+        let (s, id) = try sessionWithHalfWrittenItem()
+        // No terminal to ask on and no --yes: nothing removed.
+        let refused = try s.authv("doctor", "--repair")
+        #expect(refused.status == 1)
+        #expect(refused.stderr == "authv: doctor --repair asks on the terminal before it removes anything: without one, add --yes\n")
+        #expect(try items(s) == 2)
+        // On a terminal: asked, and "n" keeps it.
+        let t = try TerminalSession("\(authvBinary) doctor --repair; echo status=$?; sleep 60", environment: s.keyring.environment, folder: s.folder)
+        defer { t.stop() }
+        #expect(t.waitFor("Remove keyring item [\(id)] (/org/freedesktop/secrets/collection/login/").0)
+        t.send("n", "Enter")
+        #expect(t.waitFor("accounts: 0 of 1 item(s) that held no valid otpauth URI removed").0)
+        #expect(try items(s) == 2)
+        // --yes for scripts.
+        let repaired = try s.authv("doctor", "--repair", "--yes")
+        #expect(repaired.stdout.contains("ok    accounts: 1 of 1 item(s) that held no valid otpauth URI removed\n"), "\(repaired.stdout)")
+        #expect(repaired.stderr.hasPrefix("removed: item [\(id)] (/org/freedesktop/secrets/collection/login/"), "\(repaired.stderr)")
+        #expect(try items(s) == 1)
+        let listed = try s.authv("list")
+        #expect(listed.status == 0 && listed.stderr.isEmpty, "no more warning: \(listed.stderr)")
+        #expect(try s.storedAccounts().map(\.displayName) == ["Example (alice@example.com)"])
+    }
+
+    @Test func removeByIdRemovesIt() throws {
+        let (s, id) = try sessionWithHalfWrittenItem()
+        let warned = try s.authv("list")
+        #expect(warned.stderr.hasPrefix("warning: keyring item [\(id)] (/org/freedesktop/secrets/collection/login/"), "\(warned.stderr)")
+        #expect(warned.stderr.hasSuffix(") holds no valid otpauth URI; skipped (`authv doctor --repair` removes it)\n"))
+        let unasked = try s.authv("remove", id)
+        #expect(unasked.status == 1 && unasked.stderr == "authv: not removing item [\(id)]: no terminal to ask on (use --yes)\n")
+        #expect(try items(s) == 2)
+        let removed = try s.authv("remove", id, "--yes")
+        #expect(removed.status == 0, "\(removed.stderr)")
+        #expect(removed.stderr.hasPrefix("removed: item [\(id)] (/org/freedesktop/secrets/collection/login/"))
+        #expect(try items(s) == 1)
+        #expect(try s.storedAccounts().map(\.displayName) == ["Example (alice@example.com)"])
+    }
+}

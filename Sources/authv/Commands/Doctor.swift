@@ -1,6 +1,9 @@
 import ArgumentParser
 import OTP
 import Vault
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension Authv {
     struct Doctor: ParsableCommand {
@@ -13,25 +16,48 @@ extension Authv {
                 Examples:
                   authv doctor
                   authv doctor --accept-missing     the accounts that vanished are gone for good: stop warning
+                  authv doctor --repair             remove half-written keyring items (asks about each; --yes for scripts)
                 """
         )
 
         @Flag(help: "Take the number of accounts the store holds now as right: ends the warning about missing accounts.")
         var acceptMissing = false
 
+        @Flag(help: "Remove the keyring items that hold no valid account (half-written), asking about each first.")
+        var repair = false
+
+        @Flag(name: [.short, .long], help: "With --repair: do not ask.")
+        var yes = false
+
+        func validate() throws {
+            if yes && !repair { throw ValidationError("--yes goes with --repair") }
+        }
+
         func run() throws {
+            if repair && !yes && isatty(STDIN_FILENO) != 1 {
+                throw Failure("doctor --repair asks on the terminal before it removes anything: without one, add --yes")
+            }
             var failed = 0
             func report(_ ok: Bool?, _ text: String) {
                 Console.out((ok == true ? "ok    " : ok == false ? "FAIL  " : "?     ") + Escape.text(text))
                 if ok == false { failed += 1 }
             }
             do {
-                let contents = try Keyring.open().contents()
+                let book = try Keyring.open()
+                let contents = try book.contents()
                 report(true, "keyring: reachable and unlocked")
                 if contents.unreadable.isEmpty {
                     report(true, "accounts: \(contents.accounts.count) stored, all readable")
+                } else if repair {
+                    var removed = 0
+                    for (_, handle) in contents.unreadableIDs {
+                        if try Keyring.removeUnreadable(handle, from: book, yes: yes) { removed += 1 }
+                    }
+                    report(removed == contents.unreadable.count,
+                           "accounts: \(removed) of \(contents.unreadable.count) item(s) that held no valid otpauth URI removed")
                 } else {
-                    report(false, "accounts: \(contents.unreadable.count) item(s) hold no valid otpauth URI: \(contents.unreadable.joined(separator: ", "))")
+                    let items = contents.unreadableIDs.map { "[\($0.id)] \($0.handle)" }.joined(separator: ", ")
+                    report(false, "accounts: \(contents.unreadable.count) item(s) hold no valid otpauth URI: \(items); `authv doctor --repair` removes them")
                 }
                 let count = contents.accounts.count
                 if acceptMissing {

@@ -24,6 +24,11 @@ extension Authv {
 
         func run() throws {
             let book = try Keyring.open()
+            // An id of an item that holds no valid account (half-written): that item, asked about first.
+            if let handle = try Keyring.unreadableHandle(for: query, in: book) {
+                guard try Keyring.removeUnreadable(handle, from: book, yes: yes) else { throw Failure("not removed: item [\(query)]") }
+                return
+            }
             let selected = try Keyring.one(query, in: book)
             let name = selected.account.displayName
             let recovery = try book.recoveryCodes(for: selected)

@@ -110,9 +110,31 @@ enum Keyring {
         recordChange(by: count, now: before + count, in: destination)
     }
 
+    /// The handle of the entry that holds no valid account and whose id is QUERY, if any (`remove ID`).
+    static func unreadableHandle(for query: String, in book: AccountBook) throws -> String? {
+        let q = query.lowercased()
+        guard q.count == 8, q.allSatisfy(\.isHexDigit) else { return nil }
+        return try book.contents().unreadableIDs.first { $0.id == q }?.handle
+    }
+
+    /// Asks (unless `yes`) and removes an entry that holds no valid account (half-written when the
+    /// keyring daemon died); false when the answer was no. For `remove ID` and `doctor --repair`.
+    static func removeUnreadable(_ handle: String, from book: AccountBook, yes: Bool) throws -> Bool {
+        let id = StoredAccount.id(forHandle: handle)
+        if !yes {
+            guard let answer = Console.ask("Remove keyring item [\(id)] (\(handle)), which holds no valid account? [y/N] ") else {
+                throw Failure("not removing item [\(id)]: no terminal to ask on (use --yes)")
+            }
+            guard ["y", "yes"].contains(answer.lowercased()) else { return false }
+        }
+        try book.removeUnreadable(handle)  // under the lock, checked again
+        Console.note("removed: item [\(id)] (\(handle)), which held no valid account")
+        return true
+    }
+
     static func warn(_ contents: StoreContents) -> [StoredAccount] {
         for path in contents.unreadable {
-            Console.note("warning: keyring item \(path) holds no valid otpauth URI; skipped")
+            Console.note("warning: keyring item [\(StoredAccount.id(forHandle: path))] (\(path)) holds no valid otpauth URI; skipped (`authv doctor --repair` removes it)")
         }
         return contents.accounts
     }
