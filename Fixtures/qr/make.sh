@@ -90,6 +90,39 @@ E1=$(cat "$work/export-1.txt"); E2=$(cat "$work/export-2.txt")
 U1='otpauth://totp/Ünïcödé:bob?secret=JBSWY3DPEHPK3PXP&issuer=Ünïcödé'
 printf '%s' "$U1" | qrencode -8 -l M -s 6 -o utf8-byte-mode.png -r /dev/stdin
 printf '%s' 'テスト' | iconv -f UTF-8 -t SHIFT_JIS | qrencode -8 -l M -s 6 -o shift-jis-byte-mode.png -r /dev/stdin
+# Byte mode after an ECI header (libqrencode's QRinput_appendECIheader; qrencode's command has no option
+# for it): ISO 8859-1 bytes that are also valid Shift JIS (read without the ECI: a kanji), and Shift JIS.
+E3='otpauth://totp/Renée:zoe?secret=JBSWY3DPEHPK3PXP&issuer=Renée'
+/usr/bin/python3 - <<'PY'
+import ctypes, sys
+from PIL import Image
+lib = ctypes.CDLL("libqrencode.so.4")
+class QRcode(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_int), ("width", ctypes.c_int), ("data", ctypes.POINTER(ctypes.c_ubyte))]
+lib.QRinput_new2.restype = ctypes.c_void_p
+lib.QRinput_new2.argtypes = [ctypes.c_int, ctypes.c_int]
+lib.QRinput_appendECIheader.argtypes = [ctypes.c_void_p, ctypes.c_uint]
+lib.QRinput_append.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_int, ctypes.c_char_p]
+lib.QRcode_encodeInput.restype = ctypes.POINTER(QRcode)
+lib.QRcode_encodeInput.argtypes = [ctypes.c_void_p]
+def make(path, eci, data):
+    qi = lib.QRinput_new2(0, 1)  # any version, level M
+    assert lib.QRinput_appendECIheader(qi, eci) == 0
+    assert lib.QRinput_append(qi, 2, len(data), data) == 0  # QR_MODE_8
+    code = lib.QRcode_encodeInput(qi).contents
+    w, scale, margin = code.width, 6, 4
+    img = Image.new("L", ((w + 2 * margin) * scale,) * 2, 255)
+    for y in range(w):
+        for x in range(w):
+            if code.data[y * w + x] & 1:
+                for dy in range(scale):
+                    for dx in range(scale):
+                        img.putpixel(((x + margin) * scale + dx, (y + margin) * scale + dy), 0)
+    img.save(path)
+# ECI 000003: ISO 8859-1 bytes; ECI 000020: Shift JIS bytes.
+make("eci-iso-8859-1.png", 3, "otpauth://totp/Renée:zoe?secret=JBSWY3DPEHPK3PXP&issuer=Renée".encode("iso-8859-1"))
+make("eci-shift-jis.png", 20, "テスト".encode("shift_jis"))
+PY
 
 # Hostile and broken inputs.
 : > empty.png
@@ -149,6 +182,8 @@ google-export-1-of-2.png	$E1
 google-export-2-of-2.png	$E2
 utf8-byte-mode.png	$U1
 shift-jis-byte-mode.png	テスト
+eci-iso-8859-1.png	$E3
+eci-shift-jis.png	テスト
 no-qr.png	error:noQRCode
 empty.png	error:empty
 random-bytes.png	error:notAnImage

@@ -120,3 +120,16 @@ struct GreyImageTests {
         #expect(image.inverted().pixels == [254, 253])
     }
 }
+
+/// zxing-cpp, the second decoder, reads the ECI fixtures alone exactly as zbar does: the shim's ECI
+/// protocol decoding (Sources/CZXing) converts each segment by its character set.
+@Suite("zxing-cpp as the second decoder")
+struct ZXingDecoderTests {
+    @Test(arguments: [("eci-iso-8859-1.png", "otpauth://totp/Renée:zoe?secret=JBSWY3DPEHPK3PXP&issuer=Renée"),
+                      ("eci-shift-jis.png", "テスト"), ("utf8-byte-mode.png", "otpauth://totp/Ünïcödé:bob?secret=JBSWY3DPEHPK3PXP&issuer=Ünïcödé")])
+    func readsTheCharactersAlone(file: String, expected: String) throws {
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: fixtureFolder + file)))
+        let image = try PixbufDecoder.decode(bytes, format: .png, file: file, maxSide: nil, maxPixels: 40_000_000).image
+        #expect(ZXingDecoder.scan(image).map(\.text) == [expected])
+    }
+}
