@@ -50,9 +50,10 @@ struct DesktopScanTests {
         return window
     }
 
-    /// Waits (up to 15 s) until the window is drawn: `add --screen --dry-run` finds the code.
+    /// Waits (up to 60 s: ImageMagick starts slowly on a loaded machine) until the window is drawn:
+    /// `add --screen --dry-run` finds the code.
     static func waitUntilShown(_ env: [String: String]) throws -> RunResult {
-        let end = Date().addingTimeInterval(15)
+        let end = Date().addingTimeInterval(60)
         var last = try run(authvBinary, ["add", "--screen", "--dry-run"], environment: env, replaceEnvironment: true)
         while last.status != 0 && Date() < end {
             usleep(200_000)
