@@ -40,6 +40,8 @@ let package = Package(
         .systemLibrary(name: "CXcb", providers: [.apt(["libxcb1-dev", "libxcb-xinerama0-dev"])]),
 
         .target(name: "SharedLibrary"),
+        // watch's signal handler (async-signal-safe, in C).
+        .target(name: "CSignals"),
         // Gives the executable the git commit it is built from (for `authv --version`).
         .plugin(name: "BuildCommit", capability: .buildTool()),
         .target(name: "AuthvCrypto", dependencies: ["COpenSSL"]),
@@ -54,7 +56,7 @@ let package = Package(
         .executableTarget(
             name: "authv",
             dependencies: [
-                "OTP", "Scan", "Vault", "CLinux", "NetworkTime",
+                "OTP", "Scan", "Vault", "CLinux", "CSignals", "NetworkTime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: dlopenedHeaders,

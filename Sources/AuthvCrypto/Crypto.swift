@@ -58,14 +58,19 @@ public enum Crypto {
     /// OpenSSL's default start-up reads the system configuration and registers every cipher and digest
     /// by name; authv asks for its few algorithms directly (EVP_sha1, EVP_aes_256_gcm, ...) and needs
     /// neither, and skipping them takes about a millisecond off every command.
-    nonisolated(unsafe) static let initialised: Bool = {
+    static let initialised: Bool = {
         let options = UInt64(OPENSSL_INIT_NO_LOAD_CONFIG) | UInt64(OPENSSL_INIT_NO_ADD_ALL_CIPHERS) | UInt64(OPENSSL_INIT_NO_ADD_ALL_DIGESTS)
         return OPENSSL_init_crypto(options, nil) == 1
     }()
 
+    /// Throws when OpenSSL's initialisation (made once) failed.
+    static func ready() throws(CryptoError) {
+        guard initialised else { throw CryptoError.fromOpenSSL("initialising OpenSSL") }
+    }
+
     /// HMAC of `message` under `key`.
     public static func hmac(_ algorithm: HashAlgorithm, key: [UInt8], message: [UInt8]) throws(CryptoError) -> [UInt8] {
-        _ = initialised
+        try ready()
         var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
         let ok = key.withUnsafeBytes { k in
@@ -80,7 +85,7 @@ public enum Crypto {
 
     /// `count` bytes from OpenSSL's CSPRNG.
     public static func randomBytes(_ count: Int) throws(CryptoError) -> [UInt8] {
-        _ = initialised
+        try ready()
         var out = [UInt8](repeating: 0, count: count)
         guard count == 0 || RAND_bytes(&out, Int32(count)) == 1 else {
             throw CryptoError.fromOpenSSL("random bytes")
@@ -91,7 +96,7 @@ public enum Crypto {
     /// scrypt key derivation (RFC 7914).
     public static func scrypt(password: [UInt8], salt: [UInt8], n: UInt64, r: UInt64, p: UInt64,
                               length: Int) throws(CryptoError) -> [UInt8] {
-        _ = initialised
+        try ready()
         var out = [UInt8](repeating: 0, count: length)
         // scrypt needs 128 * r * N bytes (plus a little); allow that much and no more.
         let maxMemory = 128 * r * n * 2 + 1 << 20
@@ -108,7 +113,7 @@ public enum Crypto {
     /// PBKDF2 (RFC 8018) with HMAC over `algorithm`. The caller bounds `iterations` (a file names it).
     public static func pbkdf2(_ algorithm: HashAlgorithm, password: [UInt8], salt: [UInt8], iterations: Int,
                               length: Int) throws(CryptoError) -> [UInt8] {
-        _ = initialised
+        try ready()
         guard iterations >= 1, iterations <= Int(Int32.max), length >= 1, length <= 1024 else {
             throw CryptoError(operation: "PBKDF2", reason: "iterations or length out of range")
         }
@@ -126,7 +131,7 @@ public enum Crypto {
 
     /// SHA-256 of `data`.
     public static func sha256(_ data: [UInt8]) throws(CryptoError) -> [UInt8] {
-        _ = initialised
+        try ready()
         var out = [UInt8](repeating: 0, count: 32)
         var length: UInt32 = 0
         let ok = data.withUnsafeBufferPointer { EVP_Digest($0.baseAddress, $0.count, &out, &length, EVP_sha256(), nil) == 1 }
@@ -138,7 +143,7 @@ public enum Crypto {
     /// only a diagnosis after `aesGCMOpen` failed. Plaintext that still has its expected shape shows the key
     /// was right and the data was altered; noise shows a wrong key (for formats with no password check).
     public static func aesGCMDecryptUnverified(key: [UInt8], nonce: [UInt8], ciphertext: [UInt8]) throws(CryptoError) -> [UInt8] {
-        _ = initialised
+        try ready()
         guard key.count == 32, nonce.count == 12 else { throw CryptoError(operation: "AES-256-CTR", reason: "key must be 32 bytes, nonce 12") }
         // GCM encrypts with CTR mode from the counter block nonce || 2 (block 1 masks the tag).
         let counter = nonce + [0, 0, 0, 2]
@@ -156,7 +161,7 @@ public enum Crypto {
     /// Decrypts AES-256-CBC with PKCS#7 padding (32-byte key, 16-byte IV); with `padding: false` the raw
     /// blocks, unchecked (only to look at what a failed decryption produced). Throws on a bad padding.
     public static func aesCBCDecrypt(key: [UInt8], iv: [UInt8], ciphertext: [UInt8], padding: Bool = true) throws(CryptoError) -> [UInt8] {
-        _ = initialised
+        try ready()
         guard key.count == 32, iv.count == 16, !ciphertext.isEmpty, ciphertext.count % 16 == 0 else {
             throw CryptoError(operation: "AES-256-CBC", reason: "key must be 32 bytes, IV 16, data whole blocks")
         }
@@ -190,7 +195,7 @@ public enum Crypto {
     /// Encrypts and authenticates with AES-256-GCM (32-byte key, 12-byte nonce, 16-byte tag).
     public static func aesGCMSeal(key: [UInt8], nonce: [UInt8], plaintext: [UInt8],
                                   aad: [UInt8] = []) throws(CryptoError) -> Sealed {
-        _ = initialised
+        try ready()
         let context = try GCMContext(key: key, nonce: nonce, encrypt: true)
         try context.authenticate(aad)
         let ciphertext = try context.update(plaintext)
@@ -201,7 +206,7 @@ public enum Crypto {
     /// Decrypts AES-256-GCM; throws when the tag does not verify (wrong key or altered data).
     public static func aesGCMOpen(key: [UInt8], nonce: [UInt8], sealed: Sealed,
                                   aad: [UInt8] = []) throws(CryptoError) -> [UInt8] {
-        _ = initialised
+        try ready()
         guard sealed.tag.count == 16 else { throw CryptoError(operation: "AES-256-GCM open", reason: "tag must be 16 bytes") }
         let context = try GCMContext(key: key, nonce: nonce, encrypt: false)
         try context.authenticate(aad)

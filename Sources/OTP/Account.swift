@@ -52,9 +52,23 @@ public struct Account: Sendable, Hashable {
     }
 
     /// Two accounts are the same account when type, secret, issuer and name are equal;
-    /// an HOTP counter does not make them different.
+    /// an HOTP counter does not make them different. The secrets are compared in constant time.
     public func isSameAccount(as other: Account) -> Bool {
-        type == other.type && secret == other.secret && issuer == other.issuer && name == other.name
+        type == other.type && Account.sameBytes(secret, other.secret) && issuer == other.issuer && name == other.name
+    }
+
+    /// Whether two byte strings are equal, in a time that depends on their lengths alone.
+    public static func sameBytes(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        var difference: UInt8 = 0
+        for i in 0..<a.count { difference |= a[i] ^ b[i] }
+        return difference == 0
+    }
+
+    public static func == (a: Account, b: Account) -> Bool {
+        a.type == b.type && sameBytes(a.secret, b.secret) && a.issuer == b.issuer && a.name == b.name
+            && a.algorithm == b.algorithm && a.digits == b.digits && a.period == b.period && a.counter == b.counter
+            && a.note == b.note && a.offset == b.offset
     }
 
     /// The code at unix time `time` (TOTP, Steam), or for the stored counter (HOTP).
@@ -78,5 +92,23 @@ public struct Account: Sendable, Hashable {
     /// The verifier's time for a real time: `time` moved by `offset` (never before 1970).
     func shifted(_ time: UInt64) -> UInt64 {
         offset >= 0 ? time &+ UInt64(offset) : time - min(time, UInt64(-offset))
+    }
+}
+
+/// An account's text for logs, debuggers and failing test expectations: everything but the secret, which is
+/// shown by its length alone (`dump`, `print`, `String(reflecting:)` and Swift Testing all come here).
+extension Account: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String {
+        "Account(\(type.rawValue), issuer: \(String(reflecting: issuer)), name: \(String(reflecting: name)), secret: \(secret.count) bytes hidden, "
+            + "\(algorithm.rawValue), digits: \(digits), period: \(period), counter: \(counter), offset: \(offset)"
+            + (note.isEmpty ? ")" : ", note: \(note.count) characters)")
+    }
+
+    public var debugDescription: String { description }
+
+    public var customMirror: Mirror {
+        Mirror(self, children: ["type": type, "issuer": issuer, "name": name, "secret": "\(secret.count) bytes hidden",
+                                "algorithm": algorithm, "digits": digits, "period": period, "counter": counter,
+                                "note": "\(note.count) characters", "offset": offset], displayStyle: .struct)
     }
 }

@@ -2,7 +2,7 @@ import SharedLibrary
 
 /// libargon2's Argon2id, for Authenticator Pro's backups: they use 4 lanes, which libsodium's Argon2
 /// does not offer. Opened with dlopen (libargon2.so.1) the first time such a backup is read.
-struct Argon2: @unchecked Sendable {
+struct Argon2: Sendable {
     /// argon2id_hash_raw(t_cost, m_cost (KiB), parallelism, pwd, pwdlen, salt, saltlen, hash, hashlen)
     let hashRaw: @convention(c) (UInt32, UInt32, UInt32, UnsafeRawPointer?, Int, UnsafeRawPointer?, Int,
                                  UnsafeMutableRawPointer?, Int) -> Int32

@@ -3,7 +3,7 @@ import SharedLibrary
 /// The libsodium functions Ente's encrypted export needs (Argon2id, XChaCha20-Poly1305 secretstream),
 /// looked up in libsodium.so.23 the first time an import needs them: nothing else in authv loads it.
 /// Types as sodium.h declares them.
-struct Sodium: @unchecked Sendable {
+struct Sodium: Sendable {
     typealias Bytes = UnsafePointer<UInt8>?
     typealias Out = UnsafeMutablePointer<UInt8>?
 

@@ -88,9 +88,11 @@ struct DailyUseTests {
         let t = try TerminalSession("\(authvBinary) watch; echo status=$? > \(after).status; stty -a > \(after); sleep 60",
                                     environment: s.keyring.environment, folder: s.folder)
         #expect(t.waitFor("Example (alice@example.com)").0)
-        let pids = try run("pgrep", ["-f", "^\(authvBinary) watch$"]).stdout.split(separator: "\n").compactMap { Int32($0) }
-        try #require(!pids.isEmpty)
-        for pid in pids { kill(pid, SIGTERM) }
+        // This pane's authv alone: the child of the pane's shell (never another test's watch).
+        let shell = try #require(t.panePID())
+        let pids = try run("pgrep", ["-P", String(shell), "-x", "authv"]).stdout.split(separator: "\n").compactMap { Int32($0) }
+        try #require(pids.count == 1, "\(pids)")
+        kill(pids[0], SIGTERM)
         for _ in 0..<100 where !FileManager.default.fileExists(atPath: after) { usleep(50_000) }
         let stty = try String(contentsOfFile: after, encoding: .utf8)
         #expect(stty.contains(" icanon") && stty.contains(" echo "))

@@ -89,7 +89,7 @@ public enum AndroidPreferences {
 
 /// The libxml2 functions AndroidPreferences calls, looked up once in libxml2.so.2 at the first XML
 /// import (see SharedLibrary for why it is not linked). Types as the header declares them.
-struct LibXML2API: @unchecked Sendable {
+struct LibXML2API: Sendable {
     let readMemory: @convention(c) (UnsafePointer<CChar>?, Int32, UnsafePointer<CChar>?, UnsafePointer<CChar>?, Int32) -> xmlDocPtr?
     let freeDoc: @convention(c) (xmlDocPtr?) -> Void
     let rootElement: @convention(c) (UnsafePointer<xmlDoc>?) -> xmlNodePtr?

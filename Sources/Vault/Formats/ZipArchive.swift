@@ -99,7 +99,7 @@ public enum ZipArchive {
 
 /// The libarchive functions ZipArchive calls, looked up once in libarchive.so.13 at the first zip import
 /// (see SharedLibrary for why it is not linked). Types as archive.h declares them.
-struct LibArchiveAPI: @unchecked Sendable {
+struct LibArchiveAPI: Sendable {
     let readNew: @convention(c) () -> OpaquePointer?
     let supportFormatZip: @convention(c) (OpaquePointer?) -> Int32
     let openMemory: @convention(c) (OpaquePointer?, UnsafeRawPointer?, Int) -> Int32

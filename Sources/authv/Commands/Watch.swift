@@ -5,15 +5,7 @@ import Vault
 import Glibc
 #endif
 
-/// The write end of the pipe that signal handlers wake the live view through.
-nonisolated(unsafe) private var wakePipe: [Int32] = [-1, -1]
-nonisolated(unsafe) private var caughtSignal: Int32 = 0
-
-private let onSignal: @convention(c) (Int32) -> Void = { signal in
-    if signal != SIGWINCH { caughtSignal = signal }
-    var byte: UInt8 = 1
-    _ = write(wakePipe[1], &byte, 1)
-}
+import CSignals
 
 extension Authv {
     struct Watch: ParsableCommand {
@@ -42,7 +34,7 @@ extension Authv {
             defer { screen.restore() }
             var filter = ""
             var lastDrawn = ""
-            while caughtSignal == 0 {
+            while authv_caught_signal() == 0 {
                 let now = Moment.now()
                 let shown = filter.isEmpty ? accounts : AccountQuery.select(filter, from: accounts)
                 let frame = try Watch.frame(shown, total: accounts.count, filter: filter, now: now, size: screen.size(),
@@ -58,7 +50,7 @@ extension Authv {
                 guard let keys = screen.waitForKeys(milliseconds: wait) else { return }  // the terminal is gone
                 for key in keys {
                     switch key {
-                    case 3: caughtSignal = SIGINT                       // Ctrl-C when ISIG is off
+                    case 3: authv_set_caught_signal(SIGINT)             // Ctrl-C when ISIG is off
                     case UInt8(ascii: "q") where filter.isEmpty: return
                     case 27: filter = ""                                 // Esc
                     case 127, 8: if !filter.isEmpty { filter.removeLast() }
@@ -67,7 +59,7 @@ extension Authv {
                     }
                 }
             }
-            let signal = caughtSignal
+            let signal = authv_caught_signal()
             if signal == SIGINT { return }
             screen.restore()
             Glibc.exit(128 + signal)
@@ -135,17 +127,15 @@ extension Authv {
 final class LiveScreen {
     private var saved = termios()
     private var restored = false
+    /// The pipe the signal handler (CSignals) wakes the view through.
+    private var wakePipe: [Int32] = [-1, -1]
 
     init() throws {
         guard tcgetattr(STDIN_FILENO, &saved) == 0 else { throw Failure("watch: cannot read the terminal's settings") }
         guard pipe(&wakePipe) == 0 else { throw Failure("watch: cannot make a pipe") }
         _ = fcntl(wakePipe[0], F_SETFL, O_NONBLOCK)
-        for signal in [SIGINT, SIGTERM, SIGHUP, SIGWINCH] {
-            var action = sigaction()
-            action.__sigaction_handler.sa_handler = onSignal
-            sigemptyset(&action.sa_mask)
-            sigaction(signal, &action, nil)
-        }
+        _ = fcntl(wakePipe[1], F_SETFL, O_NONBLOCK)  // a full pipe never blocks the handler
+        guard authv_watch_signals(wakePipe[1]) == 0 else { throw Failure("watch: cannot catch signals") }
         var raw = saved
         raw.c_lflag &= ~tcflag_t(ICANON | ECHO)
         withUnsafeMutableBytes(of: &raw.c_cc) { cc in
