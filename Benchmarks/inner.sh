@@ -129,6 +129,27 @@ list1000=$(bench list1000 "$authv" list)
 search1000=$(bench search1000 secret-tool search --all --unlock xdg:schema $schema)
 row "\`authv list\`, $n accounts" "\`secret-tool search --all --unlock\`" "$list1000" "$search1000" "0.1x" "$(peaks_list)"
 
+# --- the vault file (unlocked: the key kept in the kernel keyring), against the same peers ---
+printf 'bench vault password\n' > "$out/vault-password"
+export AUTHV_VAULT="$out/vault.json" AUTHV_VAULT_PASSWORD_FILE="$out/vault-password"
+"$authv" vault create 2>/dev/null
+cat "$out/u10.txt" "$out/u90.txt" | "$authv" add - 2>/dev/null
+scrypt_authv=$(bench unlock "$authv" unlock --for 10m)
+scrypt_python=$(bench pyscrypt /usr/bin/python3 -c "import hashlib; hashlib.scrypt(b'bench vault password', salt=bytes(32), n=2**15, r=8, p=1, maxmem=64<<20, dklen=32)")
+row "\`authv unlock\` (scrypt N=2^15 r=8 p=1, whole command)" "Python's \`hashlib.scrypt\`, same parameters (whole process)" "$scrypt_authv" "$scrypt_python" "1.1x" \
+    "peak $(peak "$authv" unlock --for 10m) MiB (python $(peak /usr/bin/python3 -c "import hashlib; hashlib.scrypt(b'x', salt=bytes(32), n=2**15, r=8, p=1, maxmem=64<<20, dklen=32)") MiB)"
+vcode=$(bench vcode "$authv" code site52)
+vlookup=$(bench vlookup secret-tool lookup xdg:schema $schema issuer site52)
+row "\`authv code QUERY\`, vault of 100 accounts, unlocked" "\`secret-tool lookup\` (one item)" "$vcode" "$vlookup" "1.0x" \
+    "peak $(peak "$authv" code site52) MiB (secret-tool $(peak secret-tool lookup xdg:schema $schema issuer site52) MiB)"
+"$authv" add "$out/u900.txt" 2>/dev/null
+vn=$("$authv" list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+vlist=$(bench vlist "$authv" list)
+vsearch=$(bench vsearch secret-tool search --all --unlock xdg:schema $schema)
+row "\`authv list\`, vault of $vn accounts, unlocked" "\`secret-tool search --all --unlock\` ($n keyring items)" "$vlist" "$vsearch" "0.1x" "$(peaks_list)"
+"$authv" lock 2>/dev/null
+unset AUTHV_VAULT AUTHV_VAULT_PASSWORD_FILE
+
 # --- images: authv add --dry-run against zbarimg on the same file ---
 qrencode -l M -s 7 -m 4 -o "$out/qr300.png" "otpauth://totp/Example:alice@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Example"
 convert "$out/qr300.png" -resize 300x300! "$out/qr-300x300.png"

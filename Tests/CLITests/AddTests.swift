@@ -181,7 +181,7 @@ struct BadInputTests {
             let secret = i == 2 ? "NOT0BASE32" : ["JBSWY3DPEHPK3PXP", "MFRGGZDF", "GEZDGNBV", "MZXW6YTB", "ONSWG4TF"][i]
             files.append(try s.qr("q\(i).png", "otpauth://totp/Site\(i):user?secret=\(secret)"))
         }
-        let result = try run(authvBinary, ["add"] + files, environment: s.keyring.environment, replaceEnvironment: true)
+        let result = try run(authvBinary, ["add"] + files, environment: s.environment, replaceEnvironment: true)
         expectFailure(result, mentioning: [files[2], "invalid parameter 'secret'"])
         #expect(!result.stderr.contains("NOT0BASE32"))
         #expect(try s.stored().isEmpty)

@@ -31,7 +31,7 @@ extension Session {
     /// Runs authv with an argument array.
     @discardableResult
     func authv(arguments: [String], stdin: Data = Data()) throws -> RunResult {
-        try run(authvBinary, arguments, stdin: stdin, environment: keyring.environment, replaceEnvironment: true,
+        try run(authvBinary, arguments, stdin: stdin, environment: environment, replaceEnvironment: true,
                 directory: folder)
     }
 

@@ -229,7 +229,7 @@ struct KeyringStateTests {
         }
     }
 
-    @Test func lockedKeyringSaysToUnlock() throws {
+    @Test(.enabled(if: TestStore.onKeyring, "a test of the keyring itself")) func lockedKeyringSaysToUnlock() throws {
         let s = try Session()
         #expect(try s.authv("add", fixtures + "qr/png-rgb.png").status == 0)
         try s.keyring.lock()

@@ -14,7 +14,7 @@ func runTogether(_ session: Session, _ commands: [[String]], stdins: [Data]? = n
         Thread.detachNewThread {
             start.wait()
             let result = try? run(authvBinary, command, stdin: stdins?[index] ?? Data(),
-                                  environment: session.keyring.environment, replaceEnvironment: true)
+                                  environment: session.environment, replaceEnvironment: true)
             lock.lock()
             results[index] = result
             lock.unlock()

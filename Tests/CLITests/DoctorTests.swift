@@ -53,7 +53,7 @@ struct DoctorTests {
     func doctor(_ s: Session, against behaviour: String) throws -> RunResult {
         let script = try s.file("sntp-server.py", sntpServer)
         // The time service's view is pinned, so that only the measured offset decides.
-        let environment = s.keyring.environment.merging(["AUTHV_CLOCK_STATUS": "synchronised"]) { $1 }
+        let environment = s.environment.merging(["AUTHV_CLOCK_STATUS": "synchronised"]) { $1 }
         return try run("/usr/bin/python3", [script, behaviour, authvBinary, "doctor"], environment: environment,
                        replaceEnvironment: true)
     }
@@ -135,7 +135,7 @@ struct DoctorTests {
         let bin = try temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: bin) }
         let script = try s.file("sntp-server.py", sntpServer)
-        var environment = s.keyring.environment
+        var environment = s.environment
         environment["PATH"] = bin
         let result = try run("/usr/bin/python3", [script, "offset:0.2", authvBinary, "doctor"], environment: environment,
                              replaceEnvironment: true)
@@ -160,7 +160,7 @@ struct DoctorTests {
         try #require(result.status == 0, "secret-tool clear: \(result.stderr)")
     }
 
-    @Test func accountsRemovedBehindAuthvsBackAreCounted() throws {
+    @Test(.enabled(if: TestStore.onKeyring, "a test of the keyring itself")) func accountsRemovedBehindAuthvsBackAreCounted() throws {
         let s = try Session()
         let uris = try s.file("uris.txt", [P1, P2, P3].joined(separator: "\n") + "\n")
         try #require(try s.authv("add", uris).status == 0)
@@ -203,7 +203,7 @@ struct DoctorTests {
         #expect(try s.authv("doctor", extra: ["AUTHV_CLOCK_STATUS": "synchronised", "AUTHV_NTP_SERVER": "127.0.0.1:9"]).status == 0)
 
         // The state file: 0600 in a 0700 folder, no name, no secret.
-        let folder = s.keyring.environment["HOME"]! + "/.local/state/authv"
+        let folder = s.environment["HOME"]! + "/.local/state/authv"
         let attributes = try FileManager.default.attributesOfItem(atPath: folder + "/state")
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
         #expect((try FileManager.default.attributesOfItem(atPath: folder)[.posixPermissions] as? Int) == 0o700)
@@ -212,7 +212,7 @@ struct DoctorTests {
         for part in ["Example", "GitHub", "alice", "JBSWY3DP", "GEZDGNBV", "MFRGGZDF"] { #expect(!text.contains(part)) }
     }
 
-    @Test func accountsAuthvRemovedAreNotMissing() throws {
+    @Test(.enabled(if: TestStore.onKeyring, "a test of the keyring itself")) func accountsAuthvRemovedAreNotMissing() throws {
         let s = try Session()
         let uris = try s.file("uris.txt", [P1, P2, P3].joined(separator: "\n") + "\n")
         try #require(try s.authv("add", uris).status == 0)
@@ -276,7 +276,7 @@ struct DoctorTests {
 
     static let quiet = ["AUTHV_CLOCK_STATUS": "synchronised", "AUTHV_NTP_SERVER": "127.0.0.1:9"]
 
-    @Test func aKeyringWithAPasswordIsEncryptedOnDisk() throws {
+    @Test(.enabled(if: TestStore.onKeyring, "a test of the keyring itself")) func aKeyringWithAPasswordIsEncryptedOnDisk() throws {
         let s = try Session()
         try #require(try s.authv("add", "-", stdin: Data(P1.utf8)).stderr.contains("added: "))
         let header = try #require(FileHandle(forReadingAtPath: s.keyring.loginKeyringFile)?.readData(ofLength: 16))

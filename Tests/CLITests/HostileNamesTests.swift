@@ -127,14 +127,14 @@ struct HostileNamesTests {
         let s = try Session()
         let uris = [hostileURI("clear\u{1B}[2J"), hostileURI("real\rFAKE"), hostileURI("csi\u{9B}7m")]
         #expect(try s.authv("add", "-", stdin: Data(uris.joined(separator: "\n").utf8)).status == 0)
-        let t = try TerminalSession("\(authvBinary) watch; sleep 60", environment: s.keyring.environment, folder: s.folder)
+        let t = try TerminalSession("\(authvBinary) watch; sleep 60", environment: s.environment, folder: s.folder)
         defer { t.stop() }
         let (shown, screen) = t.waitFor("Evil (real\\x0dFAKE)")
         #expect(shown, "\(screen)")
         #expect(screen.contains("Evil (clear\\x1b[2J)") && screen.contains("Evil (csi\\u009b7m)"), "\(screen)")
         #expect(screen.contains("authv  type to filter"), "the header was not erased: \(screen)")
         t.send("q")
-        let r = try TerminalSession("\(authvBinary) remove clear; sleep 60", environment: s.keyring.environment, folder: s.folder)
+        let r = try TerminalSession("\(authvBinary) remove clear; sleep 60", environment: s.environment, folder: s.folder)
         defer { r.stop() }
         let (asked, prompt) = r.waitFor("Remove Evil (clear\\x1b[2J)? Its codes will be gone for good. [y/N]")
         #expect(asked, "\(prompt)")

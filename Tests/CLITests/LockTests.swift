@@ -38,20 +38,20 @@ struct LockTests {
     @Test func lockLivesInAPrivateFolderOfTheRuntimeDirectory() throws {
         let s = try Session()
         #expect(try s.authv("add", "-", stdin: Data(P1.utf8)).status == 0)
-        let folder = s.keyring.folder + "/runtime/authv"
+        let folder = s.environment["XDG_RUNTIME_DIR"]! + "/authv"
         let attributes = try FileManager.default.attributesOfItem(atPath: folder)
         #expect(attributes[.type] as? FileAttributeType == .typeDirectory)
         #expect((attributes[.posixPermissions] as? Int) == 0o700)
         let lock = try FileManager.default.attributesOfItem(atPath: folder + "/lock")
         #expect((lock[.posixPermissions] as? Int) == 0o600)
-        #expect(!FileManager.default.fileExists(atPath: s.keyring.folder + "/runtime/authv.lock"))
+        #expect(!FileManager.default.fileExists(atPath: s.environment["XDG_RUNTIME_DIR"]! + "/authv.lock"))
     }
 
     @Test func aWaitSaysWhoHoldsTheLockAndEndsWithAClearError() throws {
         let s = try Session()
         let hotp = "otpauth://hotp/Ex:bob?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=7"
         #expect(try s.authv("add", "-", stdin: Data(hotp.utf8)).status == 0)
-        let path = s.keyring.folder + "/runtime/authv/lock"
+        let path = s.environment["XDG_RUNTIME_DIR"]! + "/authv/lock"
         let holder = try LockHolder(path: path)
         defer { holder.stop() }
         let pid = holder.process.processIdentifier

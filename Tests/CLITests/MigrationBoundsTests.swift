@@ -85,7 +85,7 @@ struct MigrationBoundsTests {
 extension Session {
     /// Runs authv with an argument list built at run time.
     func authv(arguments: [String], stdin: Data = Data(), extra: [String: String] = [:]) throws -> RunResult {
-        try run(authvBinary, arguments, stdin: stdin, environment: keyring.environment.merging(extra) { $1 },
+        try run(authvBinary, arguments, stdin: stdin, environment: environment.merging(extra) { $1 },
                 replaceEnvironment: true, directory: folder)
     }
 }

@@ -80,6 +80,6 @@ extension Session {
             sys.exit(r.returncode if r.returncode >= 0 else 128 - r.returncode)
             """
         return try run("/usr/bin/python3", ["-c", script, sink.rawValue, authvBinary] + arguments,
-                       environment: keyring.environment, replaceEnvironment: true, directory: folder)
+                       environment: environment, replaceEnvironment: true, directory: folder)
     }
 }

@@ -30,10 +30,11 @@ func vaultContents(_ path: String, passwordFile: String) throws -> (uris: [Strin
     var uris: [String] = []
     var recovery: [String: [AegisOracle.Account.Recovery]] = [:]
     for entry in try AegisOracle.read(path, passwordFile: passwordFile) {
-        let account = Account(type: OTPType(rawValue: entry.type)!, issuer: entry.issuer, name: entry.name,
+        var account = Account(type: OTPType(rawValue: entry.type)!, issuer: entry.issuer, name: entry.name,
                               secret: try Base32.decode(entry.secret), algorithm: HashAlgorithm(name: entry.algo)!,
                               digits: entry.digits, period: entry.period ?? 30, counter: UInt64(entry.counter ?? 0),
                               note: entry.note)
+        account.offset = entry.offset ?? 0
         uris.append(account.uri)
         if !entry.recovery.isEmpty { recovery[account.uri] = entry.recovery }
     }
@@ -45,7 +46,7 @@ struct VaultMoveTests {
     /// 100 accounts (TOTP, HOTP with counters, Steam; three with recovery codes) go into the vault and
     /// back; a fault injected at each step of each move leaves both stores exactly as they were.
     @Test func hundredAccountsBothWaysWithAFaultAtEachStep() throws {
-        let s = try Session()
+        let s = try Session(store: .keyring)
         let uris = (0..<100).map { i -> String in
             let secret = Base32.encode(Array("move-test-secret-\(i)".utf8))
             switch i % 10 {

@@ -80,6 +80,8 @@ def account_of(entry):
         out["counter"] = info["counter"]
     else:
         out["period"] = info["period"]
+    if info.get("offset"):
+        out["offset"] = info["offset"]  # authv's own field: a verifier's clock offset in seconds
     return out
 
 
@@ -106,6 +108,8 @@ def entry_of(account):
         info["counter"] = account["counter"]
     else:
         info["period"] = account["period"]
+    if account.get("offset"):
+        info["offset"] = account["offset"]
     return {"type": account["type"], "uuid": str(uuid.uuid4()), "name": account["name"],
             "issuer": account["issuer"], "note": join_note(account.get("note", ""), account.get("recovery", [])),
             "favorite": False, "icon": None, "icon_mime": None, "icon_hash": None, "info": info, "groups": []}

@@ -15,6 +15,8 @@ public enum AegisOracle {
         public var digits: Int
         public var period: Int?
         public var counter: Int?
+        /// authv's clock offset for the account (seconds), absent when 0.
+        public var offset: Int?
         public var note: String
         public var recovery: [Recovery]
 

@@ -154,6 +154,14 @@ public struct AegisEntry: Sendable, Equatable {
         let secret: [UInt8]
         do { secret = try Base32.decode(text) } catch { problem = "secret: \(error)"; return nil }
         var account = Account(type: otpType, issuer: issuer, name: name, secret: secret)
+        // authv's own field (`authv set --offset`), which Aegis does not know: a verifier's clock offset.
+        if let offset = info["offset"], otpType != .hotp {
+            guard let value = offset.int, (-Int64(OTPAuthURI.maxOffset)...Int64(OTPAuthURI.maxOffset)).contains(value) else {
+                problem = "offset is not a whole number of seconds within a day"
+                return nil
+            }
+            account.offset = Int(value)
+        }
         guard otpType != .steam else { return account }  // Steam fixes algorithm, length and period
         if let algo = info["algo"] {
             guard let name = algo.string, let algorithm = HashAlgorithm(name: name) else {
@@ -231,6 +239,7 @@ public struct AegisEntry: Sendable, Equatable {
             } else if old?.period != account.period || info["period"] == nil {
                 info["period"] = .int(Int64(account.period))
             }
+            if old?.offset != account.offset { info["offset"] = account.offset == 0 ? nil : .int(Int64(account.offset)) }
             fields["info"] = .object(info)
         }
         let note = fullNote

@@ -42,10 +42,20 @@ extension Authv {
                 Console.out((ok == true ? "ok    " : ok == false ? "FAIL  " : "?     ") + Escape.text(text))
                 if ok == false { failed += 1 }
             }
+            let location = StoreLocation.current
+            switch location {
+            case .keyring: report(true, "store: the keyring (no vault at \(StoreLocation.defaultVaultPath), AUTHV_VAULT not set)")
+            case let .vault(path, named): report(true, "store: the vault \(path)" + (named ? " (AUTHV_VAULT)" : ""))
+            }
             do {
                 let book = try Keyring.open()
                 let contents = try book.contents()
-                report(true, "keyring: reachable and unlocked")
+                if let vault = book.store as? FileStore {
+                    report(vault.key != nil ? true : false, vault.key != nil ? "vault: decrypts (AES-256-GCM, key from scrypt)"
+                                                         : "vault: not encrypted: anyone who reads the file reads the secrets")
+                } else {
+                    report(true, "keyring: reachable and unlocked")
+                }
                 if contents.unreadable.isEmpty {
                     report(true, "accounts: \(contents.accounts.count) stored, all readable")
                 } else if repair {
@@ -82,7 +92,7 @@ extension Authv {
                     report(nil, "keyring storage: cannot tell whether secrets are encrypted on disk (the Secret Service names no default collection)")
                 }
             } catch {
-                report(false, "keyring: \(error)")
+                report(false, (location == .keyring ? "keyring: " : "vault: ") + "\(error)")
             }
             let offset = ClockOffsetCheck.check()
             report(offset.ok, offset.line)

@@ -134,6 +134,10 @@ enum Keyring {
 
     static func warn(_ contents: StoreContents) -> [StoredAccount] {
         for path in contents.unreadable {
+            if path.hasPrefix("vault entry ") {
+                Console.note("warning: \(path); skipped")
+                continue
+            }
             Console.note("warning: keyring item [\(StoredAccount.id(forHandle: path))] (\(path)) holds no valid otpauth URI; skipped (`authv doctor --repair` removes it)")
         }
         return contents.accounts
