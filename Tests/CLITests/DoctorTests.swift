@@ -234,7 +234,7 @@ struct DoctorTests {
     }
 
     @Test func accountsMovedToTheVaultAreNotMissing() throws {
-        let s = try Session()
+        let s = try Session(store: .keyring)
         let uris = try s.file("uris.txt", [P1, P2, P3].joined(separator: "\n") + "\n")
         try #require(try s.authv("add", uris).status == 0)
         #expect(try s.authv("list").stderr == "")
@@ -306,7 +306,7 @@ struct DoctorTests {
         #expect(line.contains("Change Password") && line.contains("authv vault move-from-keyring"))
     }
 
-    @Test func aDefaultCollectionInMemoryOnlyFails() throws {
+    @Test(.enabled(if: TestStore.onKeyring, "a test of the keyring itself")) func aDefaultCollectionInMemoryOnlyFails() throws {
         let s = try Session()
         try #require(try s.authv("add", "-", stdin: Data(P1.utf8)).stderr == "added: Example (alice@example.com)\n")
         // gnome-keyring's "session" collection lives in memory alone; make it the default.

@@ -44,7 +44,7 @@ struct InterruptedAddTests {
         return false
     }
 
-    @Test(arguments: [SIGINT, SIGTERM, SIGHUP])
+    @Test(.enabled(if: TestStore.onKeyring, "a test of the keyring itself"), arguments: [SIGINT, SIGTERM, SIGHUP])
     func aSignalDuringTheWritesLeavesNothing(signal: Int32) throws {
         let s = try Session()
         let (pid, errors) = try Self.startAdd(s)
@@ -59,7 +59,7 @@ struct InterruptedAddTests {
 
     /// The keyring daemon dies in the middle: the rollback cannot finish either, and the message names
     /// exactly the accounts that it leaves stored, which the restarted daemon then holds.
-    @Test func theKeyringDyingMidAddIsToldExactly() throws {
+    @Test(.enabled(if: TestStore.onKeyring, "a test of the keyring itself")) func theKeyringDyingMidAddIsToldExactly() throws {
         let s = try Session()
         let (pid, errors) = try Self.startAdd(s)
         s.keyring.stopDaemon(signal: SIGKILL)
