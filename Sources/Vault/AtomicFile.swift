@@ -7,12 +7,19 @@ public struct FileWriteError: Error, Equatable, Sendable, CustomStringConvertibl
     public let path: String
     public let reason: String
     public var description: String { "\(path): \(reason)" }
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
 }
 
 /// Writes files readable by their owner alone, atomically: a temporary file in the same folder, fsync,
-/// then rename (or link, when an existing file must not be replaced).
+/// then rename (or link, when an existing file must not be replaced). `readBack`, when given, is called
+/// with the written temporary file's path after fsync and before the rename: when it throws, the file is
+/// removed and `path` is left as it was.
 public enum AtomicFile {
-    public static func write(_ bytes: [UInt8], to path: String, replace: Bool) throws(FileWriteError) {
+    public static func write(_ bytes: [UInt8], to path: String, replace: Bool,
+                             readBack: ((String) throws(FileWriteError) -> Void)? = nil) throws(FileWriteError) {
         let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
         var template = Array(((folder.isEmpty ? "/" : folder + "/") + ".authv-XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }  // mode 0600
@@ -37,6 +44,7 @@ public enum AtomicFile {
             throw FileWriteError(path: path, reason: reason)
         }
         close(fd)
+        try readBack?(temp)
         if replace {
             guard rename(temp, path) == 0 else { throw FileWriteError(path: path, reason: String(cString: strerror(errno))) }
         } else {

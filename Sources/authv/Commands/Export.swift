@@ -1,6 +1,10 @@
 import ArgumentParser
 import OTP
+import Scan
 import Vault
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension Authv {
     struct Export: ParsableCommand {
@@ -9,16 +13,18 @@ extension Authv {
             abstract: "Write every account out, with its secret.",
             discussion: """
                 The output holds every secret: keep it as safe as the keyring. --output writes a new file
-                readable by its owner alone.
+                readable by its owner alone. An Aegis export is read back (decrypted and parsed again) and
+                compared with the accounts before authv succeeds.
 
                 Examples:
                   authv export --output backup.txt
                   authv export --format migration     Google Authenticator export URIs (10 accounts each)
+                  authv export --format aegis --output backup.json    an encrypted Aegis vault (password asked twice)
                 """
         )
 
-        @Option(help: "uri: otpauth:// URIs, one per line; migration: otpauth-migration:// URIs for Google Authenticator.")
-        var format: ExportEncoding = .uri
+        @Option(help: "uri: otpauth:// URIs, one per line; migration: otpauth-migration:// URIs for Google Authenticator; aegis: an Aegis vault file.")
+        var format: Format = .uri
 
         @Option(name: [.short, .long], help: ArgumentHelp("Write to FILE instead of standard output.", valueName: "FILE"))
         var output: String?
@@ -26,20 +32,76 @@ extension Authv {
         @Flag(help: "Replace FILE if it exists.")
         var force = false
 
+        @Flag(help: "aegis: write the vault unencrypted.")
+        var plain = false
+
+        @Option(help: ArgumentHelp("aegis: the new vault's password is the first line of PFILE (else it is asked twice).", valueName: "PFILE"))
+        var passwordFile: String?
+
+        enum Format: String, ExpressibleByArgument, CaseIterable {
+            case uri, migration, aegis
+        }
+
+        /// The step between writing an Aegis export and reading it back, where tests flip a byte.
+        static let readBackFault = "export-read-back"
+
         func validate() throws {
             if force && output == nil { throw ValidationError("--force goes with --output") }
+            if format != .aegis && (plain || passwordFile != nil) { throw ValidationError("--plain and --password-file go with --format aegis") }
+            if plain && passwordFile != nil { throw ValidationError("--plain writes no password: leave out --password-file") }
         }
 
         func run() throws {
-            let (text, count) = try Keyring.open().export(format)
-            if let output {
-                try AtomicFile.write(Array(text.utf8), to: output, replace: force)
-                Console.note("exported \(count) account\(count == 1 ? "" : "s") to \(output)")
-            } else {
-                Console.out(text, newline: false)
+            if let output, !force, access(output, F_OK) == 0 {
+                throw Failure("\(Escape.text(output)): already exists (use --force to replace it)")
             }
+            let written: [UInt8], count: Int
+            switch format {
+            case .uri, .migration:
+                let (text, number) = try Keyring.open().export(format == .uri ? .uri : .migration)
+                (written, count) = (Array(text.utf8), number)
+                if let output { try AtomicFile.write(written, to: output, replace: force) }
+            case .aegis:
+                let items = try Keyring.open().exportItems()
+                let password = plain ? nil : Array(try newPassword().utf8)
+                written = try AegisExport.encode(items, password: password)
+                count = items.count
+                if let output {
+                    try AtomicFile.write(written, to: output, replace: force) { (temp) throws(FileWriteError) in
+                        FaultInjection.damage(temp, at: Export.readBackFault)
+                        do {
+                            try AegisExport.verify(try InputFile.read(temp, maxBytes: AegisLimits.maxFileBytes), password: password, against: items)
+                        } catch {
+                            throw FileWriteError(path: output, reason: "\(error)")
+                        }
+                    }
+                } else {
+                    try AegisExport.verify(written, password: password, against: items)
+                }
+            }
+            if let output {
+                Console.note("exported \(count) account\(count == 1 ? "" : "s") to \(Escape.text(output))")
+            } else {
+                Console.out(String(decoding: written, as: UTF8.self), newline: false)
+            }
+        }
+
+        /// The new vault's password: PFILE's first line, else typed twice on the terminal without echo.
+        func newPassword() throws -> String {
+            let password: String
+            if let passwordFile {
+                password = try Passwords(file: passwordFile).password(for: passwordFile, format: "Aegis")
+            } else {
+                guard let first = Console.ask("New password for the Aegis export: ", echo: false) else {
+                    throw Failure("export --format aegis: give the new password with --password-file PFILE (there is no terminal to ask on), or use --plain")
+                }
+                guard Console.ask("The same password again: ", echo: false) == first else {
+                    throw Failure("export --format aegis: the two passwords differ; nothing was written")
+                }
+                password = first
+            }
+            guard !password.isEmpty else { throw Failure("export --format aegis: the password is empty; nothing was written") }
+            return password
         }
     }
 }
-
-extension ExportEncoding: ExpressibleByArgument {}
