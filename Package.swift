@@ -33,6 +33,8 @@ let package = Package(
         .systemLibrary(name: "CArchive", providers: [.apt(["libarchive-dev"])]),
         .systemLibrary(name: "CLinux"),
         .systemLibrary(name: "CGdkPixbuf", providers: [.apt(["libgdk-pixbuf-2.0-dev"])]),
+        // libqrencode, for the QR codes authv draws (show --qr, export --qr); opened at the first one.
+        .systemLibrary(name: "CQRencode", providers: [.apt(["libqrencode-dev"])]),
         // zxing-cpp (C++, no C API in Debian 12's 1.4): a small C face that opens libZXing.so.2 with dlopen
         // the first time zbar finds nothing (Sources/CZXing/zxing_shim.cpp).
         .target(name: "CZXing"),
@@ -48,7 +50,7 @@ let package = Package(
         .target(name: "OTP", dependencies: ["AuthvCrypto"]),
         // SNTP, for `doctor`'s measurement of the clock's offset (sockets only).
         .target(name: "NetworkTime"),
-        .target(name: "Scan", dependencies: ["CZbar", "CZXing", "CXcb", "CSystemd", "CGLib", "CGdkPixbuf", "SharedLibrary"],
+        .target(name: "Scan", dependencies: ["CZbar", "CZXing", "CXcb", "CSystemd", "CGLib", "CGdkPixbuf", "CQRencode", "SharedLibrary"],
                 swiftSettings: dlopenedHeaders),
         .target(name: "Vault", dependencies: ["OTP", "AuthvCrypto", "CSystemd", "CLibxml2", "CArchive", "CLinux",
                                               "SharedLibrary"],

@@ -15,7 +15,7 @@ struct Authv: ParsableCommand {
               authv code github | wl-copy   one code, straight to the clipboard
             """,
         version: BuildInfo.line,
-        subcommands: [Add.self, List.self, Code.self, Watch.self, Remove.self, Rename.self, SetSettings.self, Export.self, Recovery.self, Doctor.self,
+        subcommands: [Add.self, List.self, Code.self, Show.self, Watch.self, Remove.self, Rename.self, SetSettings.self, Export.self, Recovery.self, Doctor.self,
                       VaultCommand.self, Unlock.self, Lock.self, ScanCommand.self,
                       ClearClipboard.self]
     )
