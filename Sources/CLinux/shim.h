@@ -15,3 +15,7 @@ static inline long authv_add_key(const char *type, const char *description, cons
 static inline long authv_keyctl(int operation, unsigned long a, unsigned long b, unsigned long c, unsigned long d) {
     return syscall(SYS_keyctl, operation, a, b, c, d);
 }
+// prctl(2) is variadic, which Swift cannot call. PR_SET_DUMPABLE 0: no core file of this process, and no
+// ptrace or /proc/PID/mem by other processes of the same user (root still can).
+#include <sys/prctl.h>
+static inline int authv_forbid_dumps(void) { return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); }

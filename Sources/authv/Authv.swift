@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLinux
 import Vault
 #if canImport(Glibc)
 import Glibc
@@ -26,6 +27,10 @@ struct Authv: ParsableCommand {
 @main
 enum Main {
     static func main() {
+        // Every command may hold a secret (codes are secrets too): no core file that would write them to
+        // disk, and no same-user process reading this one's memory. One system call; children that
+        // authv starts (clipboard tools) get their own setting at exec and are given no secret but a code.
+        _ = authv_forbid_dumps()
         Console.claimStandardStreams()
         StoreLock.waitingNotice = { holder in Console.note("waiting for authv's lock, held by \(holder)") }
         do {

@@ -116,13 +116,15 @@ struct DoctorTests {
         #expect(line.contains("reply refused, ") && line.contains(reason), "\(line)")
     }
 
-    @Test func theDefaultLookupEndsQuickly() throws {
-        // No AUTHV_NTP_SERVER: the configured servers or pool.ntp.org, which this machine may not reach.
+    @Test func noAnsweringTimeServerIsAQuestionMarkSoon() throws {
+        // The session's AUTHV_NTP_SERVER is a port on this machine where nothing listens (tests send no
+        // traffic off the machine, so the default servers are not asked here; TimeServers' own tests read
+        // the configuration files).
         let s = try Session()
         let start = Date()
         let result = try s.authv("doctor", extra: ["AUTHV_CLOCK_STATUS": "synchronised"])
         #expect(Date().timeIntervalSince(start) < 20, "doctor waited \(Date().timeIntervalSince(start)) s")
-        #expect(result.stdout.split(separator: "\n").contains { $0.hasPrefix("ok    clock: ") || $0.hasPrefix("?     clock: ") || $0.hasPrefix("FAIL  clock: ") })
+        #expect(result.stdout.split(separator: "\n").contains { $0.hasPrefix("?     clock: ") }, "\(result.stdout)")
         // A bad AUTHV_NTP_SERVER is said so.
         let bad = try s.authv("doctor", extra: ["AUTHV_NTP_SERVER": "host:99999"])
         #expect(bad.status == 1 && bad.stdout.contains("FAIL  clock offset: AUTHV_NTP_SERVER 'host:99999' is not HOST[:PORT]"), "\(bad.stdout)")

@@ -35,6 +35,9 @@ public final class PrivateKeyring: @unchecked Sendable {
             "HOME": "\(folder)/home", "XDG_RUNTIME_DIR": "\(folder)/runtime", "XDG_DATA_HOME": "\(folder)/data",
             "XDG_CONFIG_HOME": "\(folder)/config", "XDG_CACHE_HOME": "\(folder)/cache",
             "DBUS_SESSION_BUS_ADDRESS": address, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+            // doctor's clock check asks this port on this machine, where nothing listens, never a time
+            // server (or a name server) outside it: tests send no traffic off the machine.
+            "AUTHV_NTP_SERVER": "127.0.0.1:9",
         ]
         bus = PrivateKeyring.daemonProcess(["/usr/bin/dbus-daemon", "--session", "--address=\(address)", "--nofork", "--nopidfile"])
         bus.environment = environment
