@@ -5,7 +5,7 @@ import TestSupport
 /// The fuzz targets (Tests/Fuzz, run by scripts/fuzz under libFuzzer) replayed over the fixtures they are
 /// seeded with and over every input a fuzz run once found (Fixtures/fuzz/TARGET/): each parser must take
 /// them without crashing, and a target that no longer exists or no longer builds fails here too.
-@Suite("Fuzz targets replayed over their seeds and past findings")
+@Suite("Fuzz targets replayed over their seeds and past findings", .enabled(if: TestStore.onKeyring, "no store involved"))
 struct FuzzReplayTests {
     static let replayer = repositoryRoot + "/.build/debug/authv-fuzz"
 

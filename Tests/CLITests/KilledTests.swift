@@ -6,7 +6,7 @@ import TestSupport
 /// authv killed with SIGKILL (which it cannot catch) at random moments, on the keyring and on the vault
 /// file: whatever a kill leaves, running the command again repairs it, nothing is ever half-written, and
 /// no HOTP or recovery code is ever shown twice.
-@Suite("Killed at the worst moment (SIGKILL), keyring and vault", .serialized)
+@Suite("Killed at the worst moment (SIGKILL), keyring and vault", .serialized, .enabled(if: TestStore.onKeyring, "runs both stores itself"))
 struct KilledTests {
     enum Store: String, CaseIterable, CustomTestStringConvertible {
         case keyring, vault
@@ -21,7 +21,7 @@ struct KilledTests {
         var emptyVault: Data?
 
         init(_ store: Store) throws {
-            session = try Session()
+            session = try Session(store: .keyring)
             if store == .vault {
                 let password = try session.file("password", "kill test\n")
                 extra = ["AUTHV_VAULT": session.folder + "/vault.json", "AUTHV_VAULT_PASSWORD_FILE": password]

@@ -4,7 +4,7 @@ import TestSupport
 
 /// What other processes can learn of a secret while authv runs: a core file (none: authv makes itself
 /// non-dumpable), its command line and environment, and those of the clipboard tool it starts.
-@Suite("Secrets while authv runs: no core file, nothing in /proc's cmdline or environ")
+@Suite("Secrets while authv runs: no core file, nothing in /proc's cmdline or environ", .enabled(if: TestStore.onKeyring, "the processes are the same on either store"))
 struct SecretsInMemoryTests {
     static let secret = "JBSWY3DPEHPK3PXP"   // P1's secret, in Fixtures/qr/png-rgb.png
 
