@@ -5,7 +5,7 @@ import TestSupport
 /// Every D-Bus call is bounded: a keyring daemon that is stopped, or a bus socket that accepts and never
 /// answers, gives one line naming the wait instead of a hang (issue 10 item 6). AUTHV_KEYRING_TIMEOUT makes
 /// the bound 1 s here; coreutils' timeout(1) turns a hang into a failure (exit 124) instead of a stuck run.
-@Suite("The keyring that does not answer")
+@Suite("The keyring that does not answer", .enabled(if: TestStore.onKeyring, "the keyring itself"))
 struct KeyringTimeoutTests {
     static let bound = ["AUTHV_KEYRING_TIMEOUT": "1"]
 

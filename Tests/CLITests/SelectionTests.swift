@@ -72,7 +72,8 @@ struct SelectionTests {
 
     /// Recovery codes kept by an earlier authv, under the fingerprint of type and secret, are still found,
     /// and move to the account's own id.
-    @Test func recoveryCodesKeptUnderTheOldFingerprintAreFound() throws {
+    @Test(.enabled(if: TestStore.onKeyring, "keyring items written by earlier builds"))
+    func recoveryCodesKeptUnderTheOldFingerprintAreFound() throws {
         let s = try Session()
         #expect(try s.authv("add", "-", stdin: Data(P1.utf8)).status == 0)
         // The old fingerprint: HMAC-SHA256 keyed "authv account id" of "totp", NUL, the secret; 4 bytes in hex.
@@ -99,7 +100,8 @@ struct SelectionTests {
 
     /// `remove` used to take the lock and then wait at its prompt, so a hotkey's HOTP code blocked behind
     /// it. It asks first, then takes the lock (saying who holds it) and checks the account again.
-    @Test func removeAsksFirstThenTakesTheLockAndChecksAgain() throws {
+    @Test(.enabled(if: TestStore.onKeyring, "the keyring session's lock path"))
+    func removeAsksFirstThenTakesTheLockAndChecksAgain() throws {
         let s = try Session()
         #expect(try s.authv("add", "-", stdin: Data((P1 + "\n" + P2).utf8)).status == 0)
         let holder = try LockHolder(path: s.keyring.folder + "/runtime/authv/lock")
@@ -132,7 +134,7 @@ struct SelectionTests {
 
 /// Items half-written when the keyring daemon died hold no valid account: `list` skips them, and
 /// `doctor --repair` or `remove ID` removes them, asking first.
-@Suite("Items that hold no valid account (issue 10, item 6)")
+@Suite("Items that hold no valid account (issue 10, item 6)", .enabled(if: TestStore.onKeyring, "keyring items written with secret-tool"))
 struct UnreadableItemTests {
     /// An item of authv's schema whose secret is no otpauth URI, written with secret-tool.
     func sessionWithHalfWrittenItem() throws -> (Session, String) {
