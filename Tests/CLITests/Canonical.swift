@@ -3,29 +3,11 @@ import OTP
 import Testing
 import TestSupport
 
-/// One account of Fixtures/imports/canonical.json, the set every import fixture reproduces.
-struct CanonicalAccount: Decodable, Sendable {
-    var issuer: String
-    var name: String
-    var type: String
-    var algorithm: String
-    var digits: Int
-    var period: Int?
-    var counter: UInt64?
-    var secret: String
-    var note: String
-
+extension CanonicalAccount {
     var displayName: String { Account(issuer: issuer, name: name, secret: []).displayName }
 }
 
 let importFixtures = fixtures + "imports/"
-
-/// The canonical accounts, read from the JSON file the fixture generators read.
-let canonicalAccounts: [CanonicalAccount] = {
-    struct File: Decodable { var accounts: [CanonicalAccount] }
-    let data = (try? Data(contentsOf: URL(fileURLWithPath: importFixtures + "canonical.json"))) ?? Data()
-    return (try? JSONDecoder().decode(File.self, from: data).accounts) ?? []
-}()
 
 extension Session {
     /// Runs authv with an argument array.

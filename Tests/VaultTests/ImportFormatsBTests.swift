@@ -8,22 +8,8 @@ import TestSupport
 /// The canonical accounts (Fixtures/imports/canonical.json) as import-b's formats can carry them, and what
 /// each of those formats must make of its fixture (written by the Fixtures/imports/make_*.py scripts).
 enum CanonicalB {
-    struct Entry: Decodable {
-        let issuer: String
-        let name: String
-        let type: String
-        let algorithm: String
-        let digits: Int
-        let period: Int?
-        let counter: UInt64?
-        let secret: String
-        let note: String
-    }
-
     static let all: [Account] = {
-        struct File: Decodable { let accounts: [Entry] }
-        let data = try! Data(contentsOf: URL(fileURLWithPath: repositoryRoot + "/Fixtures/imports/canonical.json"))
-        return try! JSONDecoder().decode(File.self, from: data).accounts.map { entry in
+        canonicalAccounts.map { entry in
             Account(type: OTPType(rawValue: entry.type)!, issuer: entry.issuer, name: entry.name,
                     secret: try! Base32.decode(entry.secret), algorithm: HashAlgorithm(name: entry.algorithm)!,
                     digits: entry.digits, period: entry.period ?? 30, counter: entry.counter ?? 0, note: entry.note)
