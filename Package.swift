@@ -31,6 +31,8 @@ let package = Package(
         // libxml2 and libarchive, for the imports that read XML or zip files; opened at first such read.
         .systemLibrary(name: "CLibxml2", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CArchive", providers: [.apt(["libarchive-dev"])]),
+        // libsodium (Ente's encrypted exports): its declarations; opened at the first such import.
+        .systemLibrary(name: "CSodium", providers: [.apt(["libsodium-dev"])]),
         .systemLibrary(name: "CLinux"),
         .systemLibrary(name: "CGdkPixbuf", providers: [.apt(["libgdk-pixbuf-2.0-dev"])]),
         // libqrencode, for the QR codes authv draws (show --qr, export --qr); opened at the first one.
@@ -52,7 +54,7 @@ let package = Package(
         .target(name: "NetworkTime"),
         .target(name: "Scan", dependencies: ["CZbar", "CZXing", "CXcb", "CSystemd", "CGLib", "CGdkPixbuf", "CQRencode", "SharedLibrary"],
                 swiftSettings: dlopenedHeaders),
-        .target(name: "Vault", dependencies: ["OTP", "AuthvCrypto", "CSystemd", "CLibxml2", "CArchive", "CLinux",
+        .target(name: "Vault", dependencies: ["OTP", "AuthvCrypto", "CSystemd", "CLibxml2", "CArchive", "CSodium", "CLinux",
                                               "SharedLibrary"],
                 swiftSettings: dlopenedHeaders),
         .executableTarget(
@@ -78,6 +80,15 @@ let package = Package(
         .testTarget(name: "VaultTests", dependencies: ["Vault", "OTP", "AuthvCrypto", "SharedLibrary", "TestSupport"],
                     swiftSettings: dlopenedHeaders),
         .testTarget(name: "NetworkTimeTests", dependencies: ["NetworkTime"]),
+        // The dlopen tables' field types checked against the headers at compile time: this target alone links
+        // the libraries (argon2's header: a test-only module, Tests/SignatureHeaders).
+        .systemLibrary(name: "CArgon2", path: "Tests/SignatureHeaders/CArgon2", pkgConfig: "libargon2"),
+        .testTarget(name: "SignatureTests",
+                    dependencies: ["Scan", "Vault", "CZbar", "CXcb", "CSystemd", "CGLib", "CGdkPixbuf", "CQRencode",
+                                   "CLibxml2", "CArchive", "CSodium", "CArgon2"],
+                    swiftSettings: dlopenedHeaders,
+                    linkerSettings: ["zbar", "xcb", "xcb-xinerama", "systemd", "qrencode", "gdk_pixbuf-2.0", "xml2",
+                                     "archive", "sodium"].map { .linkedLibrary($0) }),
         .testTarget(name: "CLITests", dependencies: ["OTP", "AuthvCrypto", "Vault", "TestSupport"], swiftSettings: dlopenedHeaders),
     ],
     cxxLanguageStandard: .cxx17

@@ -1,25 +1,27 @@
+internal import CSodium
 import SharedLibrary
 
 /// The libsodium functions Ente's encrypted export needs (Argon2id, XChaCha20-Poly1305 secretstream),
 /// looked up in libsodium.so.23 the first time an import needs them: nothing else in authv loads it.
-/// Types as sodium.h declares them.
+/// Types as sodium.h declares them (its nonnull pointers are not optional; checked by Tests/SignatureTests).
 struct Sodium: Sendable {
-    typealias Bytes = UnsafePointer<UInt8>?
-    typealias Out = UnsafeMutablePointer<UInt8>?
+    typealias Bytes = UnsafePointer<UInt8>
+    typealias Out = UnsafeMutablePointer<UInt8>
+    typealias State = UnsafeMutablePointer<crypto_secretstream_xchacha20poly1305_state>
 
     let initialise: @convention(c) () -> Int32
     /// crypto_pwhash(out, outlen, passwd, passwdlen, salt, opslimit, memlimit, alg)
-    let pwhash: @convention(c) (Out, UInt64, UnsafePointer<CChar>?, UInt64, Bytes, UInt64, Int, Int32) -> Int32
+    let pwhash: @convention(c) (Out, UInt64, UnsafePointer<CChar>, UInt64, Bytes, UInt64, Int, Int32) -> Int32
     let pwhashArgon2id: @convention(c) () -> Int32
     let pwhashSaltBytes: @convention(c) () -> Int
     let stateBytes: @convention(c) () -> Int
     /// crypto_secretstream_xchacha20poly1305_init_pull(state, header, key)
-    let initPull: @convention(c) (UnsafeMutableRawPointer?, Bytes, Bytes) -> Int32
+    let initPull: @convention(c) (State, Bytes, Bytes) -> Int32
     /// crypto_secretstream_xchacha20poly1305_pull(state, m, mlen_p, tag_p, c, clen, ad, adlen)
-    let pull: @convention(c) (UnsafeMutableRawPointer?, Out, UnsafeMutablePointer<UInt64>?, Out, Bytes, UInt64, Bytes, UInt64) -> Int32
+    let pull: @convention(c) (State, Out?, UnsafeMutablePointer<UInt64>?, Out?, Bytes?, UInt64, Bytes?, UInt64) -> Int32
     /// crypto_core_hchacha20(out, in, k, c) and crypto_stream_chacha20_ietf_xor_ic(c, m, mlen, n, ic, k):
     /// the secretstream's keystream, for telling a wrong password from damage (see EnteAuth).
-    let hchacha20: @convention(c) (Out, Bytes, Bytes, Bytes) -> Int32
+    let hchacha20: @convention(c) (Out, Bytes, Bytes, Bytes?) -> Int32
     let chacha20IETFXorIC: @convention(c) (Out, Bytes, UInt64, Bytes, UInt32, Bytes) -> Int32
 
     static let headerBytes = 24, keyBytes = 32, aBytes = 17
@@ -48,9 +50,12 @@ struct Sodium: Sendable {
     func argon2id(password: [UInt8], salt: [UInt8], opsLimit: UInt64, memLimit: Int, length: Int) -> [UInt8]? {
         guard salt.count == pwhashSaltBytes() else { return nil }
         var out = [UInt8](repeating: 0, count: length)
-        let ok = password.withUnsafeBufferPointer { pw in
-            pw.withMemoryRebound(to: CChar.self) { chars in
-                pwhash(&out, UInt64(length), chars.baseAddress, UInt64(pw.count), salt, opsLimit, memLimit, pwhashArgon2id()) == 0
+        let ok = withUnsafePointer(to: CChar(0)) { none in  // crypto_pwhash wants a pointer even for no password
+            password.withUnsafeBufferPointer { pw in
+                pw.withMemoryRebound(to: CChar.self) { chars in
+                    pwhash(&out, UInt64(length), chars.baseAddress ?? none, UInt64(pw.count), salt, opsLimit, memLimit,
+                           pwhashArgon2id()) == 0
+                }
             }
         }
         return ok ? out : nil
@@ -60,8 +65,8 @@ struct Sodium: Sendable {
     /// the stream ends without its final tag.
     func openStream(header: [UInt8], key: [UInt8], ciphertext: [UInt8]) -> [UInt8]? {
         guard header.count == Sodium.headerBytes, key.count == Sodium.keyBytes, ciphertext.count >= Sodium.aBytes else { return nil }
-        var state = [UInt8](repeating: 0, count: stateBytes())
-        guard initPull(&state, header, key) == 0 else { return nil }
+        var state = crypto_secretstream_xchacha20poly1305_state()
+        guard MemoryLayout.size(ofValue: state) == stateBytes(), initPull(&state, header, key) == 0 else { return nil }
         var message = [UInt8](repeating: 0, count: ciphertext.count - Sodium.aBytes)
         var length: UInt64 = 0
         var tag: UInt8 = 0

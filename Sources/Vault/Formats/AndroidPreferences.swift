@@ -96,7 +96,9 @@ struct LibXML2API: Sendable {
     let getProp: @convention(c) (UnsafePointer<xmlNode>?, UnsafePointer<xmlChar>?) -> UnsafeMutablePointer<xmlChar>?
     let nodeGetContent: @convention(c) (UnsafePointer<xmlNode>?) -> UnsafeMutablePointer<xmlChar>?
     let lastError: @convention(c) () -> xmlErrorPtr?
-    /// libxml2's `xmlFree` is a variable holding the deallocator, not a function.
+    /// libxml2's `xmlFree` is a variable holding the deallocator, not a function: looked up as the
+    /// variable's address.
+    typealias FreeVariable = UnsafePointer<xmlFreeFunc?>
     let free: xmlFreeFunc
 
     static let shared = Result { () throws(SharedLibrary.Missing) -> LibXML2API in
@@ -110,7 +112,7 @@ struct LibXML2API: Sendable {
         getProp = try library.function("xmlGetProp")
         nodeGetContent = try library.function("xmlNodeGetContent")
         lastError = try library.function("xmlGetLastError")
-        let variable: UnsafePointer<xmlFreeFunc?> = try library.function("xmlFree")
+        let variable: FreeVariable = try library.function("xmlFree")
         // libxml2's default deallocator is the C library's free
         free = variable.pointee ?? { Glibc.free($0) }
     }
