@@ -175,7 +175,17 @@ public final class AccountBook {
                 let older = byNames[NameKey(account)] ?? []
                 outcomes.append(older.isEmpty ? .added(account) : .renewed(account, id: "", older: older))
             }
-            try store.add(new)
+            // A note that ends in authv's block of recovery codes (an Aegis export of authv's, read back)
+            // gives them back as the account's recovery codes, in either store.
+            let items = new.map { account -> (account: Account, recovery: RecoveryCodes?) in
+                let (note, codes) = AegisEntry.splitNote(account.note)
+                guard let codes, !codes.codes.isEmpty else { return (account, nil) }
+                var own = account
+                own.note = note
+                return (own, codes)
+            }
+            new = items.map(\.account)
+            try store.add(items)
             let now = try verify(plan, added: new, alreadyStored: plan.repeated.count + outcomes.count - new.count)
             // A renewed account's id names its new entry, known once it is stored.
             let before = Set(existing.map(\.handle))
@@ -203,7 +213,10 @@ public final class AccountBook {
         let missing = plan.accounts.filter { !stored.contains(AccountKey($0)) }
         if !missing.isEmpty || added.count + alreadyStored + plan.unsupported.count != plan.entryCount {
             let mine = Set(added.map { AccountKey($0) })
-            for item in now where mine.contains(AccountKey(item.account)) { try? store.remove(item) }
+            for item in now where mine.contains(AccountKey(item.account)) {
+                try? store.removeRecoveryCodes(for: item)
+                try? store.remove(item)
+            }
             throw BookError.notAllStored("the keyring holds \(plan.accounts.count - missing.count) of the \(plan.accounts.count) accounts after storing them (\(plan.entryCount) entries, \(alreadyStored) already stored, \(plan.unsupported.count) skipped); what this add stored was removed again")
         }
         return now

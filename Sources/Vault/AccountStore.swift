@@ -191,8 +191,9 @@ public protocol AccountStore: AnyObject {
     func exactMatches(for query: String) throws(StoreError) -> [StoredAccount]?
     /// The account in one entry, read again (under the lock, before changing it); nil when it is gone.
     func read(handle: String) throws(StoreError) -> StoredAccount?
-    /// Stores each account as a new entry; all or none: if one fails, those stored before it are removed again.
-    func add(_ accounts: [Account]) throws(StoreError)
+    /// Stores each account as a new entry, with the recovery codes kept with it; all or none: if one
+    /// fails, those stored before it (and their recovery codes) are removed again.
+    func add(_ items: [(account: Account, recovery: RecoveryCodes?)]) throws(StoreError)
     /// Replaces what an entry holds (a new HOTP counter, new names).
     func update(_ stored: StoredAccount, to account: Account) throws(StoreError)
     /// Removes an entry.
@@ -211,6 +212,11 @@ public protocol AccountStore: AnyObject {
 }
 
 extension AccountStore {
+    /// Stores each account as a new entry, all or none (no recovery codes).
+    public func add(_ accounts: [Account]) throws(StoreError) {
+        try add(accounts.map { ($0, nil) })
+    }
+
     /// A store whose writes are whole (the vault file) keeps no unreadable entries.
     public func removeUnreadable(handle: String) throws(StoreError) {
         throw .failed(operation: "removing \(handle)", message: "this store keeps no unreadable entries")

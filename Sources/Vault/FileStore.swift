@@ -137,10 +137,6 @@ public final class FileStore: AccountStore {
 
     // MARK: changing (each one read, one write)
 
-    public func add(_ accounts: [Account]) throws(StoreError) {
-        try add(accounts.map { ($0, nil) })
-    }
-
     /// Stores accounts with their recovery codes in one write.
     public func add(_ items: [(account: Account, recovery: RecoveryCodes?)]) throws(StoreError) {
         try change { vault throws(StoreError) in

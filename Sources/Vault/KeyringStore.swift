@@ -109,43 +109,62 @@ public final class KeyringStore: AccountStore {
 
     /// Stores each account as a new item, all or none: when one fails, or SIGINT, SIGTERM or SIGHUP comes
     /// (held off meanwhile, see `Interruption`), the items stored before are removed again; an error says
-    /// which accounts the keyring still holds when that removal fails too.
-    public func add(_ accounts: [Account]) throws(StoreError) {
+    /// which accounts the keyring still holds when that removal fails too. An account's recovery codes
+    /// are stored right after its own item (under the id the new item's path gives) and taken back with it.
+    public func add(_ items: [(account: Account, recovery: RecoveryCodes?)]) throws(StoreError) {
         try Interruption.deferring { () throws(StoreError) in
-            var stored: [(uuid: String, account: Account)] = []
-            for account in accounts {
+            var stored: [Added] = []
+            for (account, recovery) in items {
                 if let signal = Interruption.caught { throw rollBack(stored, cause: .interrupted(signal: signal), cutOff: nil) }
-                let uuid = KeyringStore.newUUID()
+                var added = Added(uuid: KeyringStore.newUUID(), account: account, path: nil)
                 do throws(StoreError) {
                     if let limit = failAfterStoring, stored.count >= limit {
                         throw StoreError.failed(operation: "storing \(account.displayName)", message: "fault injected by a test")
                     }
-                    try store(account, uuid: uuid)
-                    stored.append((uuid, account))
+                    added.path = try store(account, uuid: added.uuid)
+                    if let recovery, !recovery.codes.isEmpty, let path = added.path {
+                        try storeItem(text: recovery.stored, attributes: ["account-id": StoredAccount.id(forHandle: path)],
+                                      label: "authv recovery codes: \(account.displayName)", recovery: true,
+                                      operation: "storing recovery codes of \(account.displayName)")
+                    }
+                    stored.append(added)
                 } catch {
                     // A refused secret was never sent; any other failure may have left the item stored.
-                    let unsure = if case .unstorableSecret = error { false } else { true }
-                    throw rollBack(stored, cause: error, cutOff: unsure ? (uuid, account) : nil)
+                    let unsure = if case .unstorableSecret = error, added.path == nil { false } else { true }
+                    throw rollBack(stored, cause: error, cutOff: unsure ? added : nil)
                 }
             }
         }
     }
 
-    /// Takes back the items this `add` stored (the newest first) and says what is left.
-    private func rollBack(_ stored: [(uuid: String, account: Account)], cause: StoreError,
-                          cutOff: (uuid: String, account: Account)?) -> StoreError {
+    /// An item this `add` stored (or may have: `path` is nil until the keyring answered).
+    private struct Added {
+        let uuid: String
+        let account: Account
+        var path: String?
+    }
+
+    /// Takes back the items this `add` stored (the newest first), with their recovery items, and says
+    /// what is left.
+    private func rollBack(_ stored: [Added], cause: StoreError, cutOff: Added?) -> StoreError {
+        func clear(_ added: Added) throws(StoreError) {
+            if let path = added.path { try self.clear(["account-id": StoredAccount.id(forHandle: path)], recovery: true) }
+            try self.clear(uuid: added.uuid)
+        }
         var left: [String] = []
         for done in stored.reversed() {
-            do throws(StoreError) { try clear(uuid: done.uuid) } catch { left.append(done.account.displayName) }
+            do throws(StoreError) { try clear(done) } catch { left.append(done.account.displayName) }
         }
         var unsure: String? = nil
         if let cutOff {
-            do throws(StoreError) { try clear(uuid: cutOff.uuid) } catch { unsure = cutOff.account.displayName }
+            do throws(StoreError) { try clear(cutOff) } catch { unsure = cutOff.account.displayName }
         }
         return .undone(cause: cause, stillStored: left.reversed(), cutOff: unsure)
     }
 
-    private func store(_ account: Account, uuid: String) throws(StoreError) {
+    /// Stores an account's item; returns its object path.
+    @discardableResult
+    private func store(_ account: Account, uuid: String) throws(StoreError) -> String {
         try storeItem(text: account.uri, attributes: KeyringStore.attributes(of: account, uuid: uuid),
                       label: KeyringStore.label(account), recovery: false, operation: "storing \(account.displayName)")
     }
@@ -153,12 +172,13 @@ public final class KeyringStore: AccountStore {
     /// Stores a text secret; an item of the same schema with the same attributes is replaced. Secrets reach
     /// the keyring client only as `CheckedSecret`, so none breaking `StorableSecret`'s rule (a newline, a
     /// control character) is ever written.
+    @discardableResult
     func storeItem(text: String, attributes: [String: String], label: String, recovery: Bool,
-                   operation: String) throws(StoreError) {
+                   operation: String) throws(StoreError) -> String {
         let checked = try CheckedSecret(text, operation: operation)
         var all = attributes
         all["xdg:schema"] = recovery ? KeyringStore.recoverySchemaName : KeyringStore.schemaName
-        try service().createItem(label: label, attributes: all, secret: checked, replace: true, operation: operation)
+        return try service().createItem(label: label, attributes: all, secret: checked, replace: true, operation: operation)
     }
 
     /// Deletes the items of a schema whose attributes match.

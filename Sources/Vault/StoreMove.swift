@@ -96,18 +96,10 @@ public enum StoreMove {
         return items.count
     }
 
-    /// Adds the items to the keyring with their recovery codes (the keyring's `add` is all or none).
+    /// Adds the items to the keyring with their recovery codes, all or none.
     private static func putBack(_ items: [Item], into keyring: KeyringStore) throws(StoreError) {
         guard !items.isEmpty else { return }
-        try keyring.add(items.map(\.account))
-        let stored = try keyring.load().accounts
-        for item in items {
-            guard let recovery = item.recovery else { continue }
-            guard let target = stored.first(where: { $0.account == item.account }) else {
-                throw .vault("\(item.account.displayName) is missing from the keyring after it was stored")
-            }
-            try keyring.setRecoveryCodes(recovery, for: target)
-        }
+        try keyring.add(items.map { ($0.account, $0.recovery) })
     }
 
     /// The same account (type, secret, names) in both stores would be kept twice or lose a counter:

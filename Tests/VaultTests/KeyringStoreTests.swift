@@ -67,6 +67,29 @@ struct KeyringStoreTests {
         #expect(try store.load().accounts.map(\.account) == [sample(9)])
     }
 
+    /// Recovery codes stored with their accounts in one add: found under the new items' ids, and taken
+    /// back with them when the add fails (no recovery item is left without its account).
+    @Test func recoveryCodesComeAndGoWithTheirAccounts() throws {
+        let store = try freshStore()
+        let codes = RecoveryCodes(codes: [.init(code: "aaaa-1111", used: true), .init(code: "bbbb-2222")])
+        try store.add([(sample(1), codes), (sample(2), nil)])
+        let loaded = try store.load().accounts
+        #expect(try loaded.map { try store.recoveryCodes(for: $0) } == [codes, nil])
+        // secret-tool as the independent reader: the account ids of the recovery items the keyring holds.
+        let recoveryItems = { () throws -> [String] in
+            let result = try run("secret-tool", ["search", "--all", "xdg:schema", KeyringStore.recoverySchemaName],
+                                 environment: sharedKeyring.environment, replaceEnvironment: true)
+            return (result.stdout + result.stderr).split(separator: "\n").filter { $0.hasPrefix("attribute.account-id") }.map(String.init).sorted()
+        }
+        let before = try recoveryItems()
+        #expect(before == ["attribute.account-id = \(loaded[0].id)"])
+        store.failAfterStoring = 1
+        #expect(throws: StoreError.self) { try store.add([(sample(3), codes), (sample(4), codes)]) }
+        store.failAfterStoring = nil
+        #expect(try store.load().accounts.map(\.account) == [sample(1), sample(2)])
+        #expect(try recoveryItems() == before, "the recovery item of the account taken back is gone too")
+    }
+
     @Test func accountsWithTheSameNamesNeverReplaceEachOther() throws {
         let store = try freshStore()
         var renewed = sample(1)
