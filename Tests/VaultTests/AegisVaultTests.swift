@@ -90,6 +90,17 @@ final class Scratch: @unchecked Sendable {
 
 @Suite("The Aegis vault codec")
 struct AegisVaultTests {
+    /// Every kind of JSON value is read as itself (the reader tries the kinds in an order of its own) and
+    /// written back as the same text.
+    @Test func jsonValuesKeepTheirKinds() throws {
+        let text = #"{"a":true,"b":1.5,"c":[1,"x",null,{"d":false}],"e":-3,"f":"","g":{},"h":[],"i":"12"}"#
+        let value = try #require(JSONValue.parse(Array(text.utf8)))
+        #expect(value == .object(["a": .bool(true), "b": .double(1.5),
+                                  "c": .array([.int(1), .string("x"), .null, .object(["d": .bool(false)])]),
+                                  "e": .int(-3), "f": .string(""), "g": .object([:]), "h": .array([]), "i": .string("12")]))
+        #expect(String(decoding: value.serialized(), as: UTF8.self) == text)
+    }
+
     @Test func aegisExampleVaultsOpen() throws {
         let plain = try AegisVault.decode(try bytes(aegisFixtures + "aegis_plain.json"), password: nil)
         #expect(plain.entries.map(\.account) == aegisExampleAccounts)
