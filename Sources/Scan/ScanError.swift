@@ -31,20 +31,24 @@ public struct ScanError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        let name = file == "-" ? "standard input" : file
+        "\(file == "-" ? "standard input" : file): \(detail)"
+    }
+
+    /// What is wrong, without the file's name (for a message that names the file itself).
+    public var detail: String {
         switch reason {
-        case .notFound: return "\(name): no such file"
-        case .permissionDenied: return "\(name): permission denied"
-        case .isDirectory: return "\(name): is a directory, not a file"
-        case let .readFailed(why): return "\(name): cannot read (\(why))"
-        case .empty: return "\(name): empty file"
-        case .notAnImage: return "\(name): not an image (PNG, JPEG, GIF, BMP, TIFF, WebP or SVG expected)"
-        case let .unsupportedFormat(format): return "\(name): unsupported image format (\(format))"
-        case .truncated: return "\(name): truncated image (the file ends too early)"
-        case let .corrupt(why): return "\(name): damaged image (\(why))"
-        case let .tooLarge(why): return "\(name): too large (\(why))"
-        case .noQRCode: return "\(name): no QR code found"
-        case let .libraryMissing(why): return "\(name): cannot decode QR codes: \(why)"
+        case .notFound: return "no such file"
+        case .permissionDenied: return "permission denied"
+        case .isDirectory: return "is a directory, not a file"
+        case let .readFailed(why): return "cannot read (\(why))"
+        case .empty: return "empty file"
+        case .notAnImage: return "not an image (PNG, JPEG, GIF, BMP, TIFF, WebP or SVG expected)"
+        case let .unsupportedFormat(format): return "unsupported image format (\(format))"
+        case .truncated: return "truncated image (the file ends too early)"
+        case let .corrupt(why): return "damaged image (\(why))"
+        case let .tooLarge(why): return "too large (\(why))"
+        case .noQRCode: return "no QR code found"
+        case let .libraryMissing(why): return "cannot decode QR codes: \(why)"
         }
     }
 }

@@ -34,8 +34,12 @@ enum Main {
         Console.claimStandardStreams()
         StoreLock.waitingNotice = { holder in Console.note("waiting for authv's lock, held by \(holder)") }
         do {
-            if let fast = fastPath(Array(CommandLine.arguments.dropFirst())) {
+            let hook = fastPathHook
+            if hook != "off", let fast = fastPath(Array(CommandLine.arguments.dropFirst())) {
                 try fast()
+            } else if hook == "required" {
+                Console.error("the fast path declined this command line")
+                exit(99)
             } else {
                 var command = try Authv.parseAsRoot()
                 try command.run()
@@ -99,6 +103,17 @@ enum Main {
         default:
             return nil
         }
+    }
+
+    /// A test hook, in debug builds only: `AUTHV_FAST_PATH=off` sends every command line through the
+    /// parser, and `AUTHV_FAST_PATH=required` runs only what the fast path takes (anything else: exit
+    /// status 99), so that Tests/CLITests/FastPathTests.swift can run one command line both ways.
+    static var fastPathHook: String? {
+        #if DEBUG
+        return getenv("AUTHV_FAST_PATH").map { String(cString: $0) }
+        #else
+        return nil
+        #endif
     }
 
     /// Errors from argument parsing and validation keep swift-argument-parser's usage output.

@@ -177,7 +177,7 @@ struct DoctorTests {
         #expect(list.stderr.contains("authv add BACKUP") && list.stderr.contains("authv doctor --accept-missing"))
         // code finds its account by an exact match, reading no other item: it repeats what list found.
         let code = try s.authv("code", "example", "--at", "59")
-        let expected = try expectedCode(P1, at: 59)
+        let expected = Codes.p1At59
         #expect(code.status == 0 && code.stdout == expected + "\n")
         #expect(code.stderr.contains("1 account is missing"), "\(code.stderr)")
         let doctor = try s.authv("doctor", extra: ["AUTHV_CLOCK_STATUS": "synchronised", "AUTHV_NTP_SERVER": "127.0.0.1:9"])
@@ -356,7 +356,7 @@ struct DoctorTests {
         #expect(example["remaining"] as? Int == 10)  // 1699999940 is 20 s into its window
         // The other accounts are untouched.
         let github = try #require(objects.first { $0["issuer"] as? String == "GitHub" })
-        let githubCode = try expectedCode(P2, at: 1_700_000_000)
+        let githubCode = Codes.p2At1700000000
         #expect(github["offset"] as? Int == 0 && github["code"] as? String == githubCode)
         let list = try s.authv("list", "--at", "1700000000")
         let row = list.stdout.split(separator: "\n").first { $0.hasPrefix("Example (alice@example.com)") } ?? ""
@@ -373,13 +373,16 @@ struct DoctorTests {
         let uris = try s.file("uris.txt", [P1, P3].joined(separator: "\n") + "\n")
         try #require(try s.authv("add", uris).status == 0)
         let before = try s.stored()
-        expectFailure(try s.authv("set", "corp", "--offset", "30"), mentioning: ["Corp VPN (carol) is an HOTP account", "takes no --offset"])
-        expectFailure(try s.authv("set", "nobody", "--offset", "30"), mentioning: ["no account matches"])
-        for bad in ["86401", "-86401", "abc", "1.5"] {
-            let result = try s.authv("set", "example", "--offset", bad)
-            #expect(result.status == 64 && result.stdout.isEmpty, "--offset \(bad): \(result.status) \(result.stderr)")
+        expectFailure(try s.authv("set", "corp", "--offset", "30"), status: 1,
+                      line: "authv: Corp VPN (carol) is an HOTP account: its codes follow a counter, not the clock, so it takes no --offset")
+        expectFailure(try s.authv("set", "nobody", "--offset", "30"), status: 1, line: "authv: no account matches 'nobody'")
+        for bad in ["86401", "-86401"] {
+            expectUsageError(try s.authv("set", "example", "--offset", bad), command: "set", line: "Error: --offset takes whole seconds from -86400 to 86400")
         }
-        #expect(try s.authv("set", "example").status == 64)
+        for bad in ["abc", "1.5"] {
+            expectUsageError(try s.authv("set", "example", "--offset", bad), command: "set", line: "Error: The value '\(bad)' is invalid for '--offset <SECONDS>'")
+        }
+        expectUsageError(try s.authv("set", "example"), command: "set", line: "Error: Missing expected argument '--offset <SECONDS>'")
         #expect(try s.stored() == before, "nothing changed")
     }
 }

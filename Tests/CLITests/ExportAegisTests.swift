@@ -124,18 +124,30 @@ struct ExportAegisTests {
         let vault = s.folder + "/flipped.json"
         let flipped = try s.authv("export", "--format", "aegis", "--plain", "--output", vault,
                                   extra: ["AUTHV_FAULT": "export-read-back", "AUTHV_FAULT_OFFSET": "\(offset)"])
-        expectFailure(flipped, mentioning: [vault, "did not read back", "Example (alice@example.com)"])
+        expectFailure(flipped, status: 1, line: "authv: \(vault): the export did not read back as written (entry 2 differs from Example (alice@example.com)); nothing was kept")
         #expect(!FileManager.default.fileExists(atPath: vault))
 
+        // Encrypted: a byte in the middle of the Base64 text of "db" (where it lies in a clean export: the
+        // layout is the same each time, the bytes are not, salt and nonce being new). The flipped letter is
+        // either no Base64 letter any more or another one, which then does not decrypt: one of two lines.
         let password = try s.file("password", "pw\n")
+        let clean = s.folder + "/clean.json"
+        try #require(try s.authv("export", "--format", "aegis", "--output", clean, "--password-file", password).status == 0)
+        let text = try String(contentsOfFile: clean, encoding: .utf8)
+        let db = try #require(text.range(of: #""db" *: *""#, options: .regularExpression))
+        let dbEnd = try #require(text[db.upperBound...].firstIndex(of: "\""))
+        let middle = text.utf8.distance(from: text.startIndex, to: db.upperBound) + text.utf8.distance(from: db.upperBound, to: dbEnd) / 2
         let encrypted = try s.authv("export", "--format", "aegis", "--output", vault, "--password-file", password,
-                                    extra: ["AUTHV_FAULT": "export-read-back"])
-        expectFailure(encrypted, mentioning: [vault, "did not read back"])
+                                    extra: ["AUTHV_FAULT": "export-read-back", "AUTHV_FAULT_OFFSET": "\(middle)"])
+        let notBase64 = "authv: \(vault): the export did not read back as written (Aegis vault: db: an encrypted vault's db is not Base64 text); nothing was kept"
+        let wrongKey = "authv: \(vault): the export did not read back as written (the Aegis vault is damaged: "
+            + "the content does not decrypt under the vault's key (altered, or a different vault)); nothing was kept"
+        expectFailure(encrypted, status: 1, line: encrypted.stderr == notBase64 + "\n" ? notBase64 : wrongKey)
         #expect(!FileManager.default.fileExists(atPath: vault))
 
         let replaced = try s.authv("export", "--format", "aegis", "--plain", "--force", "--output", good,
                                    extra: ["AUTHV_FAULT": "export-read-back"])
-        expectFailure(replaced, mentioning: [good, "did not read back"])
+        expectFailure(replaced, status: 1, line: "authv: \(good): the export did not read back as written (not a JSON file); nothing was kept")
         #expect(try Data(contentsOf: URL(fileURLWithPath: good)) == bytes)
         #expect(try FileManager.default.contentsOfDirectory(atPath: s.folder).allSatisfy { !$0.hasPrefix(".authv-") })
     }
@@ -143,7 +155,8 @@ struct ExportAegisTests {
     @Test func neverOverAFileWithoutForce() throws {
         let s = try ExportAegisTests.filled()
         let existing = try s.file("existing.json", "keep me\n")
-        expectFailure(try s.authv("export", "--format", "aegis", "--plain", "--output", existing), mentioning: [existing, "already exists", "--force"])
+        expectFailure(try s.authv("export", "--format", "aegis", "--plain", "--output", existing), status: 1,
+                      line: "authv: \(existing): already exists (use --force to replace it)")
         #expect(try String(contentsOfFile: existing, encoding: .utf8) == "keep me\n")
         #expect(try s.authv("export", "--format", "aegis", "--plain", "--force", "--output", existing).status == 0)
         #expect(try AegisOracle.read(existing).count == 3)
@@ -153,12 +166,16 @@ struct ExportAegisTests {
     @Test func passwordsThatCannotBeHad() throws {
         let s = try ExportAegisTests.filled()
         let vault = s.folder + "/v.json"
-        expectFailure(try s.authv("export", "--format", "aegis", "--output", vault), mentioning: ["--password-file", "no terminal"])
+        expectFailure(try s.authv("export", "--format", "aegis", "--output", vault), status: 1,
+                      line: "authv: export --format aegis: give the new password with --password-file PFILE (there is no terminal to ask on), or use --plain")
         let empty = try s.file("empty", "\n")
-        expectFailure(try s.authv("export", "--format", "aegis", "--output", vault, "--password-file", empty), mentioning: ["password is empty"])
+        expectFailure(try s.authv("export", "--format", "aegis", "--output", vault, "--password-file", empty), status: 1,
+                      line: "authv: export --format aegis: the password is empty; nothing was written")
         let missing = s.folder + "/no-such-file"
-        expectFailure(try s.authv("export", "--format", "aegis", "--output", vault, "--password-file", missing), mentioning: ["--password-file"])
-        #expect(try s.authv("export", "--format", "aegis", "--plain", "--password-file", empty).status != 0)
+        expectFailure(try s.authv("export", "--format", "aegis", "--output", vault, "--password-file", missing), status: 1,
+                      line: "authv: --password-file: \(missing): no such file")
+        expectUsageError(try s.authv("export", "--format", "aegis", "--plain", "--password-file", empty), command: "export",
+                         line: "Error: --plain writes no password: leave out --password-file")
         #expect(!FileManager.default.fileExists(atPath: vault))
     }
 }

@@ -67,9 +67,15 @@ final class Session: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: folder)
     }
 
-    /// Runs authv in the session's environment (no terminal, NO_COLOR unset).
+    /// Runs authv in the session's environment (no terminal, NO_COLOR unset), in the session's folder.
     @discardableResult
     func authv(_ arguments: String..., stdin: Data = Data(), extra: [String: String] = [:]) throws -> RunResult {
+        try authv(arguments: arguments, stdin: stdin, extra: extra)
+    }
+
+    /// The same with an argument list built at run time.
+    @discardableResult
+    func authv(arguments: [String], stdin: Data = Data(), extra: [String: String] = [:]) throws -> RunResult {
         try run(authvBinary, arguments, stdin: stdin, environment: environment.merging(extra) { $1 },
                 replaceEnvironment: true, directory: folder)
     }
@@ -100,25 +106,68 @@ final class Session: @unchecked Sendable {
         }.sorted()
     }
 
+    /// "NAME [id], NAME [id]": the accounts named, with their ids, in the order `list` shows them (as an
+    /// ambiguity error names its matches). Ids come from `list --json`: a vault's are random.
+    func namedWithIDs(_ names: String..., sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        let listed = try authv("list", "--json")
+        let rows = try #require(try JSONSerialization.jsonObject(with: listed.stdoutBytes) as? [[String: Any]], "\(listed.stderr)")
+        let named = rows.compactMap { row -> String? in
+            guard let name = row["name"] as? String, let id = row["id"] as? String, names.contains(name) else { return nil }
+            return "\(name) [\(id)]"
+        }
+        try #require(named.count == names.count, "list --json has \(named), not each of \(names)", sourceLocation: sourceLocation)
+        return named.joined(separator: ", ")
+    }
+
     /// The accounts stored, parsed.
     func storedAccounts() throws -> [Account] {
         try stored().map { try Account(uri: $0) }
     }
 }
 
-/// Checks the contract for every failure: non-zero exit, one line on standard error naming the cause,
-/// nothing on standard output.
-func expectFailure(_ result: RunResult, mentioning parts: [String], sourceLocation: SourceLocation = #_sourceLocation) {
-    #expect(result.status != 0, "exit status", sourceLocation: sourceLocation)
+/// Checks the contract for every failure, whole (as swift-argument-parser's `AssertExecuteCommand` does):
+/// exactly this exit status, exactly this one line on standard error, nothing on standard output. The
+/// line is written out in full, variable parts (a temporary path) built from the test's own values.
+func expectFailure(_ result: RunResult, status: Int32, line: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(result.status == status, "exit status", sourceLocation: sourceLocation)
     #expect(result.stdout.isEmpty, "standard output: \(result.stdout)", sourceLocation: sourceLocation)
-    let lines = result.stderr.split(separator: "\n")
-    #expect(lines.count == 1, "one line on standard error, got: \(result.stderr)", sourceLocation: sourceLocation)
-    for part in parts {
-        #expect(result.stderr.contains(part), "standard error should mention \(part): \(result.stderr)", sourceLocation: sourceLocation)
-    }
+    #expect(result.stderr == line + "\n", "standard error", sourceLocation: sourceLocation)
 }
 
-/// The code an account shows at a time, computed by the OTP library (itself checked against the RFCs and oathtool).
-func expectedCode(_ uri: String, at time: UInt64) throws -> String {
-    try Account(uri: uri).code(at: time)
+/// A command line that does not parse: exit status 64, nothing on standard output, and on standard error
+/// exactly `line` ("Error: ...") followed by swift-argument-parser's usage of `command` and its hint.
+func expectUsageError(_ result: RunResult, command: String, line: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(result.status == 64, "exit status", sourceLocation: sourceLocation)
+    #expect(result.stdout.isEmpty, "standard output: \(result.stdout)", sourceLocation: sourceLocation)
+    let lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    #expect(lines.first == line, "standard error: \(result.stderr)", sourceLocation: sourceLocation)
+    let usage = lines.dropLast(2).last ?? ""  // the text ends with a newline: the last element is empty
+    #expect(usage.hasPrefix("Usage: authv \(command) ") && lines.suffix(2) == ["  See 'authv \(command) --help' for more information.", ""],
+            "usage of \(command): \(result.stderr)", sourceLocation: sourceLocation)
+}
+
+/// Codes the tests expect, computed once outside authv's OTP library and committed (as pyotp's tests
+/// do). TOTP and HOTP by oathtool, the Base32 secret on standard input:
+///     echo JBSWY3DPEHPK3PXP | oathtool -b --totp -N @1700000000 -                    (P1; also -N @59, ...)
+///     echo GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ | oathtool -b --totp=SHA256 -d 8 -N @59 -  (P2)
+///     echo MFRGGZDFMZTWQ2LK | oathtool -b --hotp -c 5 -                              (P3's counter)
+/// Steam by these lines of /usr/bin/python3 (which give KeePassXC's vectors FR8RV and 9P3VP for
+/// 63BEDWCQZKTQWPESARIERL5DTTQFCJTK at 1511200518 and 1511200714):
+///     mac = hmac.new(base64.b32decode(secret), struct.pack(">Q", t // 30), hashlib.sha1).digest()
+///     v = int.from_bytes(mac[(mac[-1] & 15):][:4], "big") & 0x7fffffff
+///     "".join("23456789BCDFGHJKMNPQRTVWXY"[v // 26**i % 26] for i in range(5))
+enum Codes {
+    /// JBSWY3DPEHPK3PXP (P1's secret) with SHA1, 6 digits, 30 s.
+    static let p1At59 = "996554"
+    static let p1At1700000000 = "324550"  // the window 1699999980 to 1700000009
+    static let p1At1700000010 = "367665"  // the window 1700000010 to 1700000039
+    static let p1At1700000040 = "870960"
+    static let p1At1795957200 = "762654"  // 2026-11-29T13:00:00Z
+    /// P2: SHA256, 8 digits.
+    static let p2At59 = "32247374"
+    static let p2At1700000000 = "50869966"
+    /// P3 (HOTP) at its counter 5.
+    static let p3Counter5 = "510760"
+    /// Steam, 63BEDWCQZKTQWPESARIERL5DTTQFCJTK.
+    static let steamAt1700000000 = "DCTPN"
 }

@@ -65,7 +65,7 @@ struct HostileNamesTests {
         let rows = result.stdout.split(separator: "\n").map(String.init)
         #expect(rows.count == hostileNames.count)
         let width = hostileNames.map { "Evil (\($0.shown))".count }.max()!
-        let code = try expectedCode(hostileURI("x"), at: 1_700_000_000)
+        let code = Codes.p1At1700000000
         for (_, shown) in hostileNames {
             let name = "Evil (\(shown))"
             #expect(rows.contains(name + String(repeating: " ", count: width - name.count + 2) + code + "  10s"),
@@ -114,7 +114,7 @@ struct HostileNamesTests {
     @Test func theShownFormSelectsTheAccount() throws {
         let (s, _) = try sessionWithHostileNames()
         let code = try s.authv("code", "Evil (real\\x0dFAKE)", "--at", "1700000000")
-        let expected = try expectedCode(hostileURI("x"), at: 1_700_000_000)
+        let expected = Codes.p1At1700000000
         #expect(code.status == 0 && code.stdout == expected + "\n", "\(code.stderr)")
         let renamed = try s.authv("rename", "real\\x0dFAKE", "--account", "tidy")
         #expect(renamed.status == 0)

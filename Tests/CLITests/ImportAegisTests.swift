@@ -14,8 +14,7 @@ struct ImportAegisTests {
     @Test func mOTPAndYandexFailTheAddOrAreSkipped() throws {
         let s = try Session()
         let file = importFixtures + "aegis-mixed.json"
-        expectFailure(try s.authv("add", file), mentioning: [file, "2 entries authv cannot carry",
-                                                           "entry 2 \"Old VPN (pin)\" (mOTP)", "entry 4 \"Yandex (ivan)\" (Yandex)"])
+        expectFailure(try s.authv("add", file), status: 1, line: cannotCarry(file, ["entry 2 \"Old VPN (pin)\" (mOTP)", "entry 4 \"Yandex (ivan)\" (Yandex)"]))
         #expect(try s.stored().isEmpty)
         let result = try s.authv("add", "--skip-unsupported", file)
         #expect(result.status == 0, "\(result.stderr)")

@@ -81,11 +81,3 @@ struct MigrationBoundsTests {
         #expect(added.status == 0 && added.stderr == "Ex (one)\n", "\(added.stderr)")
     }
 }
-
-extension Session {
-    /// Runs authv with an argument list built at run time.
-    func authv(arguments: [String], stdin: Data = Data(), extra: [String: String] = [:]) throws -> RunResult {
-        try run(authvBinary, arguments, stdin: stdin, environment: environment.merging(extra) { $1 },
-                replaceEnvironment: true, directory: folder)
-    }
-}

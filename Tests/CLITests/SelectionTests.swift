@@ -16,10 +16,8 @@ struct SelectionTests {
         #expect(try s.authv("add", "-", stdin: Data((SelectionTests.noIssuer + "\n" + SelectionTests.hotp).utf8)).status == 0)
         let before = try s.stored()
         let result = try s.authv(arguments: command, stdin: Data("ABCD-1234-EFGH\n".utf8))
-        #expect(result.status == 64)
-        #expect(result.stdout.isEmpty)
-        #expect(result.stderr.split(separator: "\n").first
-                == "Error: The value '' is invalid for '<query>': QUERY is empty: name the account (its name, issuer, account name or id)")
+        expectUsageError(result, command: command[0] == "recovery" ? "recovery \(command[1])" : command[0],
+                         line: "Error: The value '' is invalid for '<query>': QUERY is empty: name the account (its name, issuer, account name or id)")
         #expect(try s.stored() == before, "nothing changed")
     }
 
@@ -45,12 +43,9 @@ struct SelectionTests {
         let (upper, lower) = (ids["GitHub (alice)"]!, ids["github (Alice)"]!)
         // A name query matches both; each id selects its one account.
         let both = try s.authv("code", "alice")
-        #expect(both.status == 1)
-        #expect(both.stderr == "authv: 'alice' matches 2 accounts: GitHub (alice) [\(upper)], github (Alice) [\(lower)]; be more specific\n"
-                || both.stderr == "authv: 'alice' matches 2 accounts: github (Alice) [\(lower)], GitHub (alice) [\(upper)]; be more specific\n",
-                "\(both.stderr)")
+        expectFailure(both, status: 1, line: "authv: 'alice' matches 2 accounts: \(try s.namedWithIDs("GitHub (alice)", "github (Alice)")); be more specific")
         let code = try s.authv("code", lower, "--at", "1700000000")
-        let expected = try expectedCode(uris[0], at: 1_700_000_000)
+        let expected = Codes.p1At1700000000
         #expect(code.status == 0 && code.stdout == expected + "\n", "\(code.stderr)")
         // rename by id: that one only, and its id stays.
         let renamed = try s.authv("rename", lower, "--account", "alice@work")
@@ -161,8 +156,7 @@ struct UnreadableItemTests {
         let (s, id) = try sessionWithHalfWrittenItem()
         // No terminal to ask on and no --yes: nothing removed.
         let refused = try s.authv("doctor", "--repair")
-        #expect(refused.status == 1)
-        #expect(refused.stderr == "authv: doctor --repair asks on the terminal before it removes anything: without one, add --yes\n")
+        expectFailure(refused, status: 1, line: "authv: doctor --repair asks on the terminal before it removes anything: without one, add --yes")
         #expect(try items(s) == 2)
         // On a terminal: asked, and "n" keeps it.
         let t = try TerminalSession("\(authvBinary) doctor --repair; echo status=$?; sleep 60", environment: s.keyring.environment, folder: s.folder)

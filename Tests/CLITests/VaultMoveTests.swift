@@ -75,7 +75,7 @@ struct VaultMoveTests {
 
         for step in ["move-copy", "vault-write", "move-read-back", "move-remove"] {
             let failed = try s.authv("vault", "move-from-keyring", extra: env.merging(["AUTHV_FAULT": step]) { $1 })
-            expectFailure(failed, mentioning: ["fault injected at \(step)"])
+            expectFailure(failed, status: 1, line: "authv: fault injected at \(step)")
             #expect(try s.stored() == keyringBefore, "keyring unchanged after a fault at \(step)")
             #expect(try keyringRecovery(s) == recoveryBefore, "recovery codes unchanged after a fault at \(step)")
             #expect(try Data(contentsOf: URL(fileURLWithPath: vault)) == emptyVault, "vault unchanged after a fault at \(step)")
@@ -95,7 +95,7 @@ struct VaultMoveTests {
 
         for step in ["move-copy", "move-read-back", "move-remove", "vault-write"] {
             let failed = try s.authv("vault", "move-to-keyring", extra: env.merging(["AUTHV_FAULT": step]) { $1 })
-            expectFailure(failed, mentioning: ["fault injected at \(step)"])
+            expectFailure(failed, status: 1, line: "authv: fault injected at \(step)")
             #expect(try s.stored().isEmpty, "keyring unchanged after a fault at \(step)")
             #expect(try keyringRecovery(s).isEmpty, "keyring recovery unchanged after a fault at \(step)")
             #expect(try Data(contentsOf: URL(fileURLWithPath: vault)) == fullVault, "vault unchanged after a fault at \(step)")
@@ -112,7 +112,7 @@ struct VaultMoveTests {
         // A wrong password: one line, nothing moved.
         let wrong = try s.file("wrong", "not it\n")
         expectFailure(try s.authv("vault", "move-from-keyring", extra: ["AUTHV_VAULT": vault, "AUTHV_VAULT_PASSWORD_FILE": wrong]),
-                      mentioning: ["wrong password"])
+                      status: 1, line: "authv: wrong password for the vault \(vault); nothing was changed")
         #expect(try s.stored() == keyringBefore)
     }
 }

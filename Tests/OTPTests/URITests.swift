@@ -106,10 +106,6 @@ struct URITests {
         }
     }
 
-    @Test func tableIsLargeEnough() {
-        #expect(URITests.rows.count >= 30)
-    }
-
     /// Printing gives a canonical URI that parses back to the same account, and printing again changes nothing.
     @Test(arguments: URITests.rows.compactMap { if case let .account(a) = $0.1 { a } else { nil } } + [
         Account(type: .totp, issuer: "A:B", name: "c:d", secret: hello),

@@ -57,7 +57,8 @@ public enum AndroidPreferences {
         guard let doc = parsed else {
             var detail = ""
             if let error = api.lastError(), let message = error.pointee.message {
-                detail = String(cString: message).trimmingCharacters()
+                // libxml2 ends its message with a newline: the first line, which says it all.
+                detail = String(cString: message).split(separator: "\n").first.map { String($0).trimmingCharacters() } ?? ""
             }
             throw .notXML(detail)
         }

@@ -77,8 +77,9 @@ enum QRFile {
         try AtomicFile.write(png, to: path, replace: replace) { (temp) throws(FileWriteError) in
             FaultInjection.damage(temp, at: fault)
             let found: [String]
-            do { found = try Scanner().scan(file: temp) } catch {
-                throw FileWriteError(path: path, reason: "the PNG written did not read back (\(error)); nothing was kept")
+            do throws(ScanError) { found = try Scanner().scan(file: temp) } catch {
+                // The temporary file's name means nothing to the user (and is gone): the cause alone.
+                throw FileWriteError(path: path, reason: "the PNG written did not read back (\(error.detail)); nothing was kept")
             }
             guard found == [text] else {
                 throw FileWriteError(path: path, reason: "the PNG written did not read back as its text; nothing was kept")
