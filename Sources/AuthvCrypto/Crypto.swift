@@ -68,19 +68,36 @@ public enum Crypto {
         guard initialised else { throw CryptoError.fromOpenSSL("initialising OpenSSL") }
     }
 
-    /// HMAC of `message` under `key`.
+    /// HMAC of `message` under `key` (a key that is not secret: an id's domain separator).
     public static func hmac(_ algorithm: HashAlgorithm, key: [UInt8], message: [UInt8]) throws(CryptoError) -> [UInt8] {
+        // Array's withUnsafeBytes rethrows untyped: the typed error travels in a Result.
+        try key.withUnsafeBytes { k in
+            message.withUnsafeBytes { m in Result { () throws(CryptoError) in try hmac(algorithm, key: k, message: m) { Array($0) } } }
+        }.get()
+    }
+
+    /// HMAC of `message` under a secret key, read in place (no copy of the key is made); `body` gets the
+    /// MAC in a buffer on the stack that is wiped after it returns.
+    public static func hmac<R>(_ algorithm: HashAlgorithm, key: SecretBytes, message: UnsafeRawBufferPointer,
+                               _ body: (UnsafeRawBufferPointer) -> R) throws(CryptoError) -> R {
+        try key.withUnsafeBytes { k throws(CryptoError) in try hmac(algorithm, key: k, message: message, body) }
+    }
+
+    /// HMAC of `message` under `key`, both read in place; `body` gets the MAC as above.
+    public static func hmac<R>(_ algorithm: HashAlgorithm, key: UnsafeRawBufferPointer, message: UnsafeRawBufferPointer,
+                        _ body: (UnsafeRawBufferPointer) -> R) throws(CryptoError) -> R {
         try ready()
-        var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
-        var length: UInt32 = 0
-        let ok = key.withUnsafeBytes { k in
-            message.withUnsafeBufferPointer { m in
-                HMAC(algorithm.md, k.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(k.count),
-                     m.baseAddress, m.count, &out, &length) != nil
+        return try withUnsafeTemporaryAllocation(byteCount: Int(EVP_MAX_MD_SIZE), alignment: 16) { out throws(CryptoError) in
+            defer { SecretBytes.wipe(out) }
+            var length: UInt32 = 0
+            // HMAC takes no null key pointer even for an empty key.
+            guard HMAC(algorithm.md, key.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(key.count),
+                       message.baseAddress?.assumingMemoryBound(to: UInt8.self), message.count,
+                       out.baseAddress!.assumingMemoryBound(to: UInt8.self), &length) != nil else {
+                throw CryptoError.fromOpenSSL("HMAC-\(algorithm.rawValue)")
             }
+            return body(UnsafeRawBufferPointer(rebasing: out.prefix(Int(length))))
         }
-        guard ok else { throw CryptoError.fromOpenSSL("HMAC-\(algorithm.rawValue)") }
-        return Array(out.prefix(Int(length)))
     }
 
     /// `count` bytes from OpenSSL's CSPRNG.

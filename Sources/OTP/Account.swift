@@ -12,7 +12,8 @@ public struct Account: Sendable, Hashable {
     public var issuer: String
     /// The user's name at that service (`alice@example.com`); may be empty.
     public var name: String
-    public var secret: [UInt8]
+    /// The key the codes are computed from: wiped when freed, compared in constant time, never shown.
+    public var secret: SecretBytes
     public var algorithm: HashAlgorithm
     /// 6 to 10 for TOTP and HOTP; 5 characters for Steam.
     public var digits: Int
@@ -27,7 +28,7 @@ public struct Account: Sendable, Hashable {
     /// codes are computed for now + offset (old hardware tokens, misconfigured servers). 0 for none.
     public var offset: Int = 0
 
-    public init(type: OTPType = .totp, issuer: String = "", name: String = "", secret: [UInt8],
+    public init(type: OTPType = .totp, issuer: String = "", name: String = "", secret: SecretBytes,
                 algorithm: HashAlgorithm = .sha1, digits: Int = 6, period: Int = 30, counter: UInt64 = 0,
                 note: String = "") {
         self.type = type
@@ -54,19 +55,11 @@ public struct Account: Sendable, Hashable {
     /// Two accounts are the same account when type, secret, issuer and name are equal;
     /// an HOTP counter does not make them different. The secrets are compared in constant time.
     public func isSameAccount(as other: Account) -> Bool {
-        type == other.type && Account.sameBytes(secret, other.secret) && issuer == other.issuer && name == other.name
-    }
-
-    /// Whether two byte strings are equal, in a time that depends on their lengths alone.
-    public static func sameBytes(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for i in 0..<a.count { difference |= a[i] ^ b[i] }
-        return difference == 0
+        type == other.type && secret == other.secret && issuer == other.issuer && name == other.name
     }
 
     public static func == (a: Account, b: Account) -> Bool {
-        a.type == b.type && sameBytes(a.secret, b.secret) && a.issuer == b.issuer && a.name == b.name
+        a.type == b.type && a.secret == b.secret && a.issuer == b.issuer && a.name == b.name
             && a.algorithm == b.algorithm && a.digits == b.digits && a.period == b.period && a.counter == b.counter
             && a.note == b.note && a.offset == b.offset
     }
@@ -99,7 +92,7 @@ public struct Account: Sendable, Hashable {
 /// shown by its length alone (`dump`, `print`, `String(reflecting:)` and Swift Testing all come here).
 extension Account: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     public var description: String {
-        "Account(\(type.rawValue), issuer: \(String(reflecting: issuer)), name: \(String(reflecting: name)), secret: \(secret.count) bytes hidden, "
+        "Account(\(type.rawValue), issuer: \(String(reflecting: issuer)), name: \(String(reflecting: name)), secret: \(secret), "
             + "\(algorithm.rawValue), digits: \(digits), period: \(period), counter: \(counter), offset: \(offset)"
             + (note.isEmpty ? ")" : ", note: \(note.count) characters)")
     }
@@ -107,7 +100,7 @@ extension Account: CustomStringConvertible, CustomDebugStringConvertible, Custom
     public var debugDescription: String { description }
 
     public var customMirror: Mirror {
-        Mirror(self, children: ["type": type, "issuer": issuer, "name": name, "secret": "\(secret.count) bytes hidden",
+        Mirror(self, children: ["type": type, "issuer": issuer, "name": name, "secret": secret,
                                 "algorithm": algorithm, "digits": digits, "period": period, "counter": counter,
                                 "note": "\(note.count) characters", "offset": offset], displayStyle: .struct)
     }

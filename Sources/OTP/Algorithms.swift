@@ -3,23 +3,23 @@ public import AuthvCrypto
 /// HOTP (RFC 4226) and TOTP (RFC 6238): pure functions of the secret, the parameters and a counter or time.
 public enum OTP {
     /// RFC 4226 section 5.3 dynamic truncation: the 31-bit value picked out of an HMAC.
-    static func truncate(_ mac: [UInt8]) -> UInt32 {
+    static func truncate(_ mac: UnsafeRawBufferPointer) -> UInt32 {
         let offset = Int(mac[mac.count - 1] & 0x0f)
         return (UInt32(mac[offset] & 0x7f) << 24) | (UInt32(mac[offset + 1]) << 16)
             | (UInt32(mac[offset + 2]) << 8) | UInt32(mac[offset + 3])
     }
 
-    /// The truncated HMAC of a counter, before it is turned into digits or characters.
-    static func value(secret: [UInt8], counter: UInt64, algorithm: HashAlgorithm) throws(CryptoError) -> UInt32 {
-        var message = [UInt8](repeating: 0, count: 8)
-        for i in 0..<8 {
-            message[i] = UInt8(truncatingIfNeeded: counter >> UInt64(56 - 8 * i))
+    /// The truncated HMAC of a counter, before it is turned into digits or characters. The secret is read
+    /// in place; the counter is the 8-byte big-endian message.
+    static func value(secret: SecretBytes, counter: UInt64, algorithm: HashAlgorithm) throws(CryptoError) -> UInt32 {
+        let message = counter.bigEndian
+        return try withUnsafeBytes(of: message) { m throws(CryptoError) in
+            try Crypto.hmac(algorithm, key: secret, message: m, truncate)
         }
-        return truncate(try Crypto.hmac(algorithm, key: secret, message: message))
     }
 
     /// An HOTP code of `digits` decimal digits (6 to 10), zero-padded.
-    public static func hotp(secret: [UInt8], counter: UInt64, algorithm: HashAlgorithm = .sha1,
+    public static func hotp(secret: SecretBytes, counter: UInt64, algorithm: HashAlgorithm = .sha1,
                             digits: Int = 6) throws(CryptoError) -> String {
         let v = UInt64(try value(secret: secret, counter: counter, algorithm: algorithm))
         var modulus: UInt64 = 1
@@ -39,7 +39,7 @@ public enum OTP {
     }
 
     /// A TOTP code at unix time `time`.
-    public static func totp(secret: [UInt8], time: UInt64, period: Int = 30, algorithm: HashAlgorithm = .sha1,
+    public static func totp(secret: SecretBytes, time: UInt64, period: Int = 30, algorithm: HashAlgorithm = .sha1,
                             digits: Int = 6) throws(CryptoError) -> String {
         try hotp(secret: secret, counter: timeStep(time: time, period: period), algorithm: algorithm, digits: digits)
     }
@@ -51,7 +51,7 @@ public enum Steam {
     /// Steam codes are five characters.
     public static let length = 5
 
-    public static func code(secret: [UInt8], time: UInt64, period: Int = 30) throws(CryptoError) -> String {
+    public static func code(secret: SecretBytes, time: UInt64, period: Int = 30) throws(CryptoError) -> String {
         var v = try OTP.value(secret: secret, counter: OTP.timeStep(time: time, period: period), algorithm: .sha1)
         var out = ""
         for _ in 0..<length {

@@ -1,3 +1,5 @@
+public import AuthvCrypto
+
 /// A secret that is not valid Base32. The secret itself never appears in the error.
 public enum Base32Error: Error, Equatable, Sendable, CustomStringConvertible {
     /// A character outside the RFC 4648 alphabet; `position` counts characters from 1 in the input as given.
@@ -24,10 +26,10 @@ public enum Base32 {
     static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".utf8)
 
     /// Decodes a secret. Accepts lower case, spaces, hyphens, and '=' padding or none; rejects anything
-    /// else with the offending character and its position.
-    public static func decode(_ text: String) throws(Base32Error) -> [UInt8] {
-        var values: [UInt8] = []
-        values.reserveCapacity(text.utf8.count)
+    /// else with the offending character and its position. The bytes are written straight into the
+    /// secret's own memory (a first pass checks and counts, a second decodes): no other copy is made.
+    public static func decode(_ text: String) throws(Base32Error) -> SecretBytes {
+        var count = 0
         var padding = 0
         var firstPadding = 0
         for (index, character) in text.enumerated() {
@@ -42,33 +44,40 @@ public enum Base32 {
             }
             // Padding may only end the secret: a character after it makes the '=' the mistake.
             guard padding == 0 else { throw .invalidCharacter("=", position: firstPadding) }
-            guard let value = value(of: character) else {
+            guard value(of: character) != nil else {
                 throw .invalidCharacter(character, position: position)
             }
-            values.append(value)
+            count += 1
         }
-        if values.isEmpty { throw .empty }
-        switch values.count % 8 {
-        case 1, 3, 6: throw .invalidLength(values.count)
+        if count == 0 { throw .empty }
+        switch count % 8 {
+        case 1, 3, 6: throw .invalidLength(count)
         default: break
         }
-        var out: [UInt8] = []
-        out.reserveCapacity(values.count * 5 / 8)
-        var buffer: UInt32 = 0
-        var bits = 0
-        for value in values {
-            buffer = (buffer << 5) | UInt32(value)
-            bits += 5
-            if bits >= 8 {
-                bits -= 8
-                out.append(UInt8(truncatingIfNeeded: buffer >> UInt32(bits)))
+        // Every character is now known to be ASCII: an alphabet letter, or one that is skipped.
+        return SecretBytes(count: count * 5 / 8) { out in
+            var buffer: UInt32 = 0
+            var bits = 0
+            var written = 0
+            for ascii in text.utf8 {
+                guard let value = value(ofASCII: ascii) else { continue }
+                buffer = (buffer << 5) | UInt32(value)
+                bits += 5
+                if bits >= 8 {
+                    bits -= 8
+                    out[written] = UInt8(truncatingIfNeeded: buffer >> UInt32(bits))
+                    written += 1
+                }
             }
+            buffer = 0
         }
-        return out
     }
 
     private static func value(of character: Character) -> UInt8? {
-        guard let ascii = character.asciiValue else { return nil }
+        character.asciiValue.flatMap(value(ofASCII:))
+    }
+
+    private static func value(ofASCII ascii: UInt8) -> UInt8? {
         switch ascii {
         case UInt8(ascii: "A")...UInt8(ascii: "Z"): return ascii - UInt8(ascii: "A")
         case UInt8(ascii: "a")...UInt8(ascii: "z"): return ascii - UInt8(ascii: "a")
@@ -77,8 +86,17 @@ public enum Base32 {
         }
     }
 
-    /// Encodes bytes as upper-case Base32 without padding (the form otpauth URIs use).
+    /// Encodes a secret as upper-case Base32 without padding (the form otpauth URIs use).
+    public static func encode(_ secret: SecretBytes) -> String {
+        secret.withUnsafeBytes(encode(raw:))
+    }
+
+    /// Encodes bytes as upper-case Base32 without padding.
     public static func encode(_ bytes: [UInt8]) -> String {
+        bytes.withUnsafeBytes(encode(raw:))
+    }
+
+    private static func encode(raw bytes: UnsafeRawBufferPointer) -> String {
         var out: [UInt8] = []
         out.reserveCapacity((bytes.count * 8 + 4) / 5)
         var buffer: UInt32 = 0
@@ -94,6 +112,7 @@ public enum Base32 {
         if bits > 0 {
             out.append(alphabet[Int((buffer << UInt32(5 - bits)) & 31)])
         }
+        defer { SecretBytes.wipe(&out) }
         return String(decoding: out, as: UTF8.self)
     }
 }

@@ -100,13 +100,14 @@ public enum Migration {
             }
         }
         guard let data, !data.isEmpty else { throw .missingData }
-        guard let payload = Base64.decode(data) else { throw .invalidBase64 }
+        guard var payload = Base64.decode(data) else { throw .invalidBase64 }
+        defer { SecretBytes.wipe(&payload) }  // it holds the secrets (the accounts have their own copies)
         return try decodePayload(payload)
     }
 
     static func decodePayload(_ payload: [UInt8]) throws(MigrationError) -> MigrationPart {
         var part = MigrationPart(accounts: [], batchSize: 1, batchIndex: 0, batchID: 0)
-        var reader = ProtobufReader(payload)
+        var reader = ProtobufReader(payload[...])
         // Absent fields are proto3 zeros: batch_size absent means one QR code; written as 0, it is refused.
         var size: UInt64? = nil
         var index: UInt64 = 0
@@ -140,9 +141,9 @@ public enum Migration {
         return part
     }
 
-    static func decodeEntry(_ bytes: [UInt8], entry: Int) throws -> Account {
+    static func decodeEntry(_ bytes: ArraySlice<UInt8>, entry: Int) throws -> Account {
         var reader = ProtobufReader(bytes)
-        var secret: [UInt8] = []
+        var secret: SecretBytes = []
         var name = ""
         var issuer = ""
         var algorithm: UInt64 = 0
@@ -151,7 +152,7 @@ public enum Migration {
         var counter: UInt64 = 0
         while let (number, field) = try reader.next() {
             switch (number, field) {
-            case let (1, .bytes(b)): secret = b
+            case let (1, .bytes(b)): secret = b.withUnsafeBytes { SecretBytes(copying: $0) }
             case let (2, .bytes(b)):
                 guard let s = String(validating: b, as: UTF8.self) else { throw MigrationError.invalidEntry(entry: entry, reason: "name is not UTF-8") }
                 name = s
@@ -262,7 +263,7 @@ public enum Migration {
             var payload = ProtobufWriter()
             for account in chunk {
                 var entry = ProtobufWriter()
-                entry.bytes(1, account.secret)
+                account.secret.withUnsafeBytes { entry.bytes(1, $0) }
                 entry.string(2, account.issuer.isEmpty ? account.name : "\(account.issuer):\(account.name)")
                 entry.string(3, account.issuer)
                 let algorithm: UInt64 = switch account.algorithm { case .sha1: 1; case .sha256: 2; case .sha512: 3 }
@@ -271,12 +272,14 @@ public enum Migration {
                 entry.varint(6, account.type == .hotp ? 1 : 2)
                 if account.type == .hotp { entry.varint(7, account.counter) }
                 payload.bytes(1, entry.bytes)
+                entry.wipe()
             }
             payload.varint(2, 1)
             payload.varint(3, UInt64(chunks.count))
             payload.varint(4, UInt64(index))
             payload.varint(5, UInt64(UInt32(bitPattern: batchID)))
             uris.append("otpauth-migration://offline?data=" + Percent.encode(Base64.encode(payload.bytes)))
+            payload.wipe()
         }
         return Encoded(uris: uris, unsupported: unsupported)
     }

@@ -102,7 +102,7 @@ public enum OTPAuthURI {
         default: throw .unknownType(typeName)
         }
         guard let secretText = parameters["secret"] else { throw .missingParameter("secret") }
-        let secret: [UInt8]
+        let secret: SecretBytes
         do { secret = try Base32.decode(secretText) } catch { throw .invalidSecret(error) }
 
         if type == .totp, let encoder = parameters["encoder"], encoder.lowercased() == "steam" {

@@ -32,13 +32,27 @@ public struct StoredAccount: Sendable, Equatable {
     /// What ids were before they named entries: a fingerprint of type and secret, which two accounts
     /// with the same secret shared. Recovery codes kept by earlier versions are found under it.
     public static func fingerprint(_ account: Account) -> String {
-        hex8(Array("authv account id".utf8), Array(account.type.rawValue.utf8) + [0] + account.secret)
+        // The message (type, NUL, secret) is built in a secret of its own, wiped when freed.
+        let type = Array(account.type.rawValue.utf8) + [0]
+        let message = account.secret.withUnsafeBytes { secret in
+            SecretBytes(count: type.count + secret.count) { out in
+                out.copyBytes(from: type)
+                UnsafeMutableRawBufferPointer(rebasing: out[type.count...]).copyMemory(from: secret)
+            }
+        }
+        return message.withUnsafeBytes { hex8(Array("authv account id".utf8), $0) }
     }
 
     private static func hex8(_ key: [UInt8], _ message: [UInt8]) -> String {
-        let mac = (try? Crypto.hmac(.sha256, key: key, message: message)) ?? []
+        message.withUnsafeBytes { hex8(key, $0) }
+    }
+
+    private static func hex8(_ key: [UInt8], _ message: UnsafeRawBufferPointer) -> String {
         let hex = Array("0123456789abcdef")
-        return String(mac.prefix(4).flatMap { [hex[Int($0 >> 4)], hex[Int($0 & 15)]] })
+        let mac = key.withUnsafeBytes { key in
+            (try? Crypto.hmac(.sha256, key: key, message: message) { Array($0.prefix(4)) }) ?? []
+        }
+        return String(mac.flatMap { [hex[Int($0 >> 4)], hex[Int($0 & 15)]] })
     }
 }
 

@@ -1,3 +1,4 @@
+import AuthvCrypto
 import Foundation
 import OTP
 import Testing
@@ -41,7 +42,7 @@ struct AddTests {
         let accounts = try s.storedAccounts()
         #expect(accounts.count == 3)
         let github = try #require(accounts.first { $0.issuer == "GitHub" })
-        #expect(github.algorithm == .sha256 && github.digits == 8 && github.secret == Array("12345678901234567890".utf8))
+        #expect(github.algorithm == .sha256 && github.digits == 8 && github.secret == SecretBytes(Array("12345678901234567890".utf8)))
         let vpn = try #require(accounts.first { $0.issuer == "Corp VPN" })
         #expect(vpn.type == .hotp && vpn.counter == 5)
     }
@@ -111,7 +112,7 @@ struct AddTests {
         #expect(!result.stderr.contains("JBSW") && !result.stderr.lowercased().contains("jbsw y3dp"))
         let account = try #require(try s.storedAccounts().first)
         #expect(account.issuer == "Example Corp" && account.name == "alice:work")
-        #expect(account.secret == Array("Hello!".utf8) + [0xDE, 0xAD, 0xBE, 0xEF])
+        #expect(account.secret == SecretBytes(Array("Hello!".utf8) + [0xDE, 0xAD, 0xBE, 0xEF]))
         let bad = try s.authv("add", "--manual", "--digits", "12", stdin: Data("X\ny\nJBSWY3DPEHPK3PXP\n".utf8))
         expectFailure(bad, status: 1, line: "authv: invalid parameter 'digits': '12' is not a whole number from 6 to 10")
         #expect(try s.stored().count == 1)
@@ -235,7 +236,7 @@ struct FixtureListTests {
             .split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
         let stored = try s.storedAccounts().map { a in
             [a.type.rawValue, a.issuer, a.name, a.algorithm.rawValue, String(a.digits), String(a.period), String(a.counter),
-             FixtureListTests.hex(a.secret)]
+             a.secret.withUnsafeBytes { FixtureListTests.hex(Array($0)) }]
         }
         #expect(stored.count == expected.count)
         #expect(Set(stored.map { $0.joined(separator: "\t") }) == Set(expected.map { $0.joined(separator: "\t") }))

@@ -2,9 +2,9 @@ import AuthvCrypto
 import Testing
 @testable import OTP
 
-private let rfcSHA1 = Array("12345678901234567890".utf8)
-private let rfcSHA256 = Array("12345678901234567890123456789012".utf8)
-private let rfcSHA512 = Array("1234567890123456789012345678901234567890123456789012345678901234".utf8)
+private let rfcSHA1 = SecretBytes(Array("12345678901234567890".utf8))
+private let rfcSHA256 = SecretBytes(Array("12345678901234567890123456789012".utf8))
+private let rfcSHA512 = SecretBytes(Array("1234567890123456789012345678901234567890123456789012345678901234".utf8))
 
 @Suite("HOTP, TOTP and Steam vectors")
 struct AlgorithmTests {
@@ -39,7 +39,7 @@ struct AlgorithmTests {
         let secret = try Base32.decode("63BEDWCQZKTQWPESARIERL5DTTQFCJTK")
         #expect(try Steam.code(secret: secret, time: 1_511_200_518) == "FR8RV")
         #expect(try Steam.code(secret: secret, time: 1_511_200_714) == "9P3VP")
-        let zeros = [UInt8](repeating: 0, count: 20)
+        let zeros = SecretBytes([UInt8](repeating: 0, count: 20))
         #expect(try Steam.code(secret: zeros, time: 0) == "RYH4D")
         #expect(try Steam.code(secret: zeros, time: 30) == "DR2DK")
         let account = Account(type: .steam, issuer: "Steam", name: "gabe", secret: secret)

@@ -25,7 +25,7 @@ struct MigrationTests {
     // formats.md: one TOTP account, name "Example:alice@google.com", issuer "Example", secret JBSWY3DPEHPK3PXP.
     @Test func knownVector() throws {
         let part = try Migration.decode("otpauth-migration://offline?data=CjEKCkhlbGxvId6tvu8SGEV4YW1wbGU6YWxpY2VAZ29vZ2xlLmNvbRoHRXhhbXBsZTAC")
-        #expect(part.accounts == [Account(type: .totp, issuer: "Example", name: "alice@google.com", secret: hello)])
+        #expect(part.accounts == [Account(type: .totp, issuer: "Example", name: "alice@google.com", secret: SecretBytes(hello))])
         #expect(part.batchSize == 1 && part.batchIndex == 0)
     }
 
@@ -41,8 +41,8 @@ struct MigrationTests {
         let part = try Migration.decode(uri(payload))
         #expect(part.batchID == 77)
         #expect(part.accounts == [
-            Account(type: .totp, issuer: "GitHub", name: "alice", secret: hello, algorithm: .sha256, digits: 8),
-            Account(type: .hotp, issuer: "Ex", name: "bob", secret: rfc, counter: 42),
+            Account(type: .totp, issuer: "GitHub", name: "alice", secret: SecretBytes(hello), algorithm: .sha256, digits: 8),
+            Account(type: .hotp, issuer: "Ex", name: "bob", secret: SecretBytes(rfc), counter: 42),
             Account(type: .totp, issuer: "", name: "carol", secret: [1, 2, 3, 4, 5]),
         ])
         #expect(try Migration.assemble([part]) == part.accounts)
@@ -100,7 +100,7 @@ struct MigrationTests {
             let secret: [UInt8] = (0..<(10 + i)).map { UInt8(truncatingIfNeeded: $0 * 7 + i) }
             let algorithm: HashAlgorithm = [HashAlgorithm.sha1, .sha256, .sha512][i % 3]
             let type: OTPType = i % 5 == 0 ? .hotp : .totp
-            accounts.append(Account(type: type, issuer: "Issuer \(i)", name: "user\(i)@example.com", secret: secret,
+            accounts.append(Account(type: type, issuer: "Issuer \(i)", name: "user\(i)@example.com", secret: SecretBytes(secret),
                                     algorithm: algorithm, digits: i % 2 == 0 ? 6 : 8, counter: type == .hotp ? UInt64(i * 1000) : 0))
         }
         let encoded = Migration.encode(accounts, batchID: 1234)
@@ -114,10 +114,10 @@ struct MigrationTests {
 
     @Test func unsupportedAccountsAreReported() throws {
         let accounts = [
-            Account(type: .totp, issuer: "A", name: "ok", secret: hello),
-            Account(type: .steam, issuer: "Steam", name: "gabe", secret: hello),
-            Account(type: .totp, issuer: "B", name: "slow", secret: hello, period: 60),
-            Account(type: .totp, issuer: "C", name: "long", secret: hello, digits: 7),
+            Account(type: .totp, issuer: "A", name: "ok", secret: SecretBytes(hello)),
+            Account(type: .steam, issuer: "Steam", name: "gabe", secret: SecretBytes(hello)),
+            Account(type: .totp, issuer: "B", name: "slow", secret: SecretBytes(hello), period: 60),
+            Account(type: .totp, issuer: "C", name: "long", secret: SecretBytes(hello), digits: 7),
         ]
         let encoded = Migration.encode(accounts)
         #expect(encoded.unsupported.map(\.account.name) == ["gabe", "slow", "long"])

@@ -45,8 +45,8 @@ struct OathtoolCrossCheck {
             try #require(result.status == 0, "oathtool failed: \(result.stderr)")
             let theirs = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             let account = hotp
-                ? Account(type: .hotp, secret: secret, algorithm: .sha1, digits: digits, counter: counter)
-                : Account(type: .totp, secret: secret, algorithm: algorithm, digits: digits, period: period)
+                ? Account(type: .hotp, secret: SecretBytes(secret), algorithm: .sha1, digits: digits, counter: counter)
+                : Account(type: .totp, secret: SecretBytes(secret), algorithm: algorithm, digits: digits, period: period)
             let ours = try account.code(at: time)
             #expect(ours.count == digits)
             #expect(String(ours.suffix(oathDigits)) == theirs, "case \(index) (seed \(OathtoolCrossCheck.seed)): \(hotp ? "hotp" : "totp \(algorithm) period \(period) time \(time)") digits \(digits)")

@@ -20,6 +20,10 @@ private let hello: [UInt8] = Array("Hello!".utf8) + [0xDE, 0xAD, 0xBE, 0xEF]
 private let rfc: [UInt8] = Array("12345678901234567890".utf8)
 private func totp(_ issuer: String, _ name: String, secret: [UInt8] = hello, algorithm: HashAlgorithm = .sha1,
                   digits: Int = 6, period: Int = 30) -> Expected {
+    totp(issuer, name, secret: SecretBytes(secret), algorithm: algorithm, digits: digits, period: period)
+}
+private func totp(_ issuer: String, _ name: String, secret: SecretBytes, algorithm: HashAlgorithm = .sha1,
+                  digits: Int = 6, period: Int = 30) -> Expected {
     .account(Account(type: .totp, issuer: issuer, name: name, secret: secret, algorithm: algorithm, digits: digits, period: period))
 }
 
@@ -61,16 +65,16 @@ struct URITests {
         ("otpauth://totp/x?secret=MFRGG", totp("", "x", secret: Array("abc".utf8))),
         // HOTP with its counter.
         ("otpauth://hotp/Ex:bob?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=7",
-         .account(Account(type: .hotp, issuer: "Ex", name: "bob", secret: rfc, counter: 7))),
+         .account(Account(type: .hotp, issuer: "Ex", name: "bob", secret: SecretBytes(rfc), counter: 7))),
         ("otpauth://hotp/Ex:bob?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=0&period=0",
-         .account(Account(type: .hotp, issuer: "Ex", name: "bob", secret: rfc, counter: 0))),
+         .account(Account(type: .hotp, issuer: "Ex", name: "bob", secret: SecretBytes(rfc), counter: 0))),
         // Steam, both spellings; Steam fixes algorithm, length and period.
         ("otpauth://steam/Steam:gabe?secret=JBSWY3DPEHPK3PXP",
-         .account(Account(type: .steam, issuer: "Steam", name: "gabe", secret: hello))),
+         .account(Account(type: .steam, issuer: "Steam", name: "gabe", secret: SecretBytes(hello)))),
         ("otpauth://totp/Steam:gabe?secret=JBSWY3DPEHPK3PXP&encoder=steam&digits=5",
-         .account(Account(type: .steam, issuer: "Steam", name: "gabe", secret: hello))),
+         .account(Account(type: .steam, issuer: "Steam", name: "gabe", secret: SecretBytes(hello)))),
         ("otpauth://steam/Steam:gabe?secret=JBSWY3DPEHPK3PXP&issuer=Steam&algorithm=SHA1&digits=5&period=30",
-         .account(Account(type: .steam, issuer: "Steam", name: "gabe", secret: hello))),
+         .account(Account(type: .steam, issuer: "Steam", name: "gabe", secret: SecretBytes(hello)))),
 
         // Rejections, each naming what is wrong.
         ("otpauth://totp/x?issuer=GitHub", .error(.missingParameter("secret"))),
@@ -108,10 +112,10 @@ struct URITests {
 
     /// Printing gives a canonical URI that parses back to the same account, and printing again changes nothing.
     @Test(arguments: URITests.rows.compactMap { if case let .account(a) = $0.1 { a } else { nil } } + [
-        Account(type: .totp, issuer: "A:B", name: "c:d", secret: hello),
-        Account(type: .totp, issuer: "", name: "c:d", secret: hello),
-        Account(type: .totp, issuer: "Q&A = ?", name: "50% #1 / +x", secret: hello, digits: 7, period: 45),
-        Account(type: .hotp, issuer: "", name: "", secret: rfc, counter: UInt64.max),
+        Account(type: .totp, issuer: "A:B", name: "c:d", secret: SecretBytes(hello)),
+        Account(type: .totp, issuer: "", name: "c:d", secret: SecretBytes(hello)),
+        Account(type: .totp, issuer: "Q&A = ?", name: "50% #1 / +x", secret: SecretBytes(hello), digits: 7, period: 45),
+        Account(type: .hotp, issuer: "", name: "", secret: SecretBytes(rfc), counter: UInt64.max),
     ])
     func canonicalRoundTrip(account: Account) throws {
         let uri = account.uri
@@ -121,9 +125,9 @@ struct URITests {
     }
 
     @Test func canonicalForm() {
-        let account = Account(type: .totp, issuer: "ACME Co", name: "john.doe@email.com", secret: hello)
+        let account = Account(type: .totp, issuer: "ACME Co", name: "john.doe@email.com", secret: SecretBytes(hello))
         #expect(account.uri == "otpauth://totp/ACME%20Co:john.doe@email.com?secret=JBSWY3DPEHPK3PXP&issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30")
-        let hotp = Account(type: .hotp, issuer: "Ex", name: "bob", secret: rfc, counter: 3)
+        let hotp = Account(type: .hotp, issuer: "Ex", name: "bob", secret: SecretBytes(rfc), counter: 3)
         #expect(hotp.uri == "otpauth://hotp/Ex:bob?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Ex&algorithm=SHA1&digits=6&counter=3")
     }
 
@@ -139,13 +143,13 @@ struct URITests {
     }
 
     @Test func displayNames() {
-        #expect(Account(issuer: "GitHub", name: "alice", secret: hello).displayName == "GitHub (alice)")
-        #expect(Account(issuer: "GitHub", name: "", secret: hello).displayName == "GitHub")
-        #expect(Account(issuer: "", name: "alice", secret: hello).displayName == "alice")
+        #expect(Account(issuer: "GitHub", name: "alice", secret: SecretBytes(hello)).displayName == "GitHub (alice)")
+        #expect(Account(issuer: "GitHub", name: "", secret: SecretBytes(hello)).displayName == "GitHub")
+        #expect(Account(issuer: "", name: "alice", secret: SecretBytes(hello)).displayName == "alice")
     }
 
     @Test func sameAccountIgnoresCounter() {
-        let a = Account(type: .hotp, issuer: "Ex", name: "bob", secret: rfc, counter: 1)
+        let a = Account(type: .hotp, issuer: "Ex", name: "bob", secret: SecretBytes(rfc), counter: 1)
         var b = a
         b.counter = 9
         #expect(a.isSameAccount(as: b))

@@ -1,11 +1,12 @@
 import Foundation
+import AuthvCrypto
 import OTP
 import Testing
 import TestSupport
 @testable import Vault
 
 /// RFC 4226's secret ("12345678901234567890") and its table of HOTP values (appendix D).
-private let rfc4226Secret = Array("12345678901234567890".utf8)
+private let rfc4226Secret = SecretBytes(Array("12345678901234567890".utf8))
 private let rfc4226Codes = ["755224", "287082", "359152", "969429", "338314", "254676", "287922", "162583", "520489", "403154"]
 
 /// A book on the shared private keyring, emptied, with a lock file of its own.
@@ -50,7 +51,7 @@ struct AccountBookTests {
         let renewedID = try #require(try book.contents().accounts.first { $0.account.secret == [9, 9, 9] }?.id)
         #expect(report.outcomes == [.alreadyStored(first), .renewed(renewed, id: renewedID, older: [firstID])])
         #expect(report.before == 1 && report.stored == 1)
-        #expect(try book.contents().accounts.map(\.account.secret).sorted { $0.lexicographicallyPrecedes($1) } == [[1, 2, 3], [9, 9, 9]])
+        #expect(try book.contents().accounts.map { $0.account.secret.withUnsafeBytes { Array($0) } }.sorted { $0.lexicographicallyPrecedes($1) } == [[1, 2, 3], [9, 9, 9]])
     }
 
     /// Each `code` of an HOTP account gives the RFC's next value and stores the next counter first.
@@ -106,7 +107,7 @@ struct AccountBookTests {
     /// The encodings against committed literals (RFC 6238's SHA1 seed in Base32; Google's migration
     /// payload, checked field by field with an independent protobuf reader when it was committed).
     @Test func exportEncodings() throws {
-        let account = Account(issuer: "Ex", name: "bob", secret: Array("12345678901234567890".utf8))
+        let account = Account(issuer: "Ex", name: "bob", secret: SecretBytes(Array("12345678901234567890".utf8)))
         #expect(try AccountBook.encode([account], as: .uri, batchID: 1)
                 == "otpauth://totp/Ex:bob?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Ex&algorithm=SHA1&digits=6&period=30\n")
         let migration = try AccountBook.encode([account], as: .migration, batchID: 7)

@@ -197,7 +197,7 @@ struct ImportFormatsBTests {
         let entries = try Authy.entries(ExportContent(Array(xml.utf8))) { () throws(FormatError) in "" }
         guard case let .account(account)? = entries.first, entries.count == 1 else { Issue.record("\(entries)"); return }
         #expect(account.issuer == "Twitch" && account.name == "" && account.digits == 7 && account.period == 10)
-        #expect(account.secret == Array("12345678901234567890".utf8))
+        #expect(account.secret == SecretBytes(Array("12345678901234567890".utf8)))
     }
 
     /// Files of the format that authv does not read, or that lack what it needs: each its own error.

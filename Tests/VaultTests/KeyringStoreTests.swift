@@ -1,4 +1,5 @@
 import Foundation
+import AuthvCrypto
 import OTP
 import Testing
 import TestSupport
@@ -24,7 +25,7 @@ func freshStore() throws -> KeyringStore {
 private let hello: [UInt8] = Array("Hello!".utf8) + [0xDE, 0xAD, 0xBE, 0xEF]
 
 func sample(_ i: Int, type: OTPType = .totp) -> Account {
-    Account(type: type, issuer: "Site \(i)", name: "user\(i)", secret: hello + [UInt8(i)], counter: type == .hotp ? 10 : 0)
+    Account(type: type, issuer: "Site \(i)", name: "user\(i)", secret: SecretBytes(hello + [UInt8(i)]), counter: type == .hotp ? 10 : 0)
 }
 
 @Suite("The keyring store (real gnome-keyring-daemon)", .serialized)

@@ -151,7 +151,7 @@ public struct AegisEntry: Sendable, Equatable {
             problem = "no usable secret"
             return nil
         }
-        let secret: [UInt8]
+        let secret: SecretBytes
         do { secret = try Base32.decode(text) } catch { problem = "secret: \(error)"; return nil }
         var account = Account(type: otpType, issuer: issuer, name: name, secret: secret)
         // authv's own field (`authv set --offset`), which Aegis does not know: a verifier's clock offset.

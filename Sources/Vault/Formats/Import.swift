@@ -1,4 +1,5 @@
 public import OTP
+public import AuthvCrypto
 
 /// One input to `add`: the QR payloads found in an image, a text file's contents, or the entries of
 /// another authenticator's export file.
@@ -170,7 +171,7 @@ extension Substring {
 /// What makes two accounts the same account (`Account.isSameAccount`), as a hashable key.
 public struct AccountKey: Hashable, Sendable {
     let type: OTPType
-    let secret: [UInt8]
+    let secret: SecretBytes
     let issuer: String
     let name: String
     public init(_ account: Account) {
