@@ -90,6 +90,12 @@ public final class AccountBook {
     /// Seconds to wait for another authv's lock before giving up.
     let lockTimeout: Double
 
+    /// Called under the lock after an add stored accounts or a remove took one (the change, and the
+    /// accounts the store holds now), so that whatever keeps count of them (the executable's state file)
+    /// is up to date before another authv can read the store: a reader that counts again under the lock
+    /// never sees a change half recorded.
+    public var countChanged: ((_ change: Int, _ now: Int) -> Void)?
+
     public init(store: any AccountStore, lockPath: String? = nil, lockTimeout: Double = StoreLock.waitLimit) {
         self.store = store
         self.lockPath = lockPath
@@ -108,7 +114,9 @@ public final class AccountBook {
         }
     }
 
-    private func locked<R>(_ body: () throws -> R) throws -> R {
+    /// Runs `body` under the store's lock (never call it from inside another rule of the book: the
+    /// lock is not re-entrant).
+    public func locked<R>(_ body: () throws -> R) throws -> R {
         let lock = try StoreLock(path: lockPath, timeout: lockTimeout)
         defer { withExtendedLifetime(lock) {} }
         return try body()
@@ -195,7 +203,9 @@ public final class AccountBook {
                 guard case let .renewed(account, _, older) = outcome, let id = newIDs[AccountKey(account)] else { return outcome }
                 return .renewed(account, id: id, older: older)
             }
-            return AddReport(outcomes: outcomes, before: existing.count)
+            let report = AddReport(outcomes: outcomes, before: existing.count)
+            if report.stored > 0 { countChanged?(report.stored, report.before + report.stored) }
+            return report
         }
     }
 
@@ -287,6 +297,7 @@ public final class AccountBook {
             }
             let recovery = try store.recoveryCodes(for: current)
             try store.remove(current)
+            countChanged?(-1, all.count - 1)
             if recovery != nil { try store.removeRecoveryCodes(for: current) }
             return all.count - 1
         }

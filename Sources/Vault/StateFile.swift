@@ -139,6 +139,13 @@ public enum AccountCount {
         return Shortfall(expected: record.expected, found: count)
     }
 
+    /// Whether `count` is what the state holds for `store`, seen and expected: a read that finds it
+    /// changes nothing.
+    public static func isRecorded(store: String, count: Int) -> Bool {
+        guard let known = StateFile.load().counts[store] else { return false }
+        return known.seen == count && known.expected == count
+    }
+
     /// The shortfall found at the last full read, without reading the store (`code`'s fast path).
     public static func lastShortfall(store: String) -> Shortfall? {
         guard let record = StateFile.load().counts[store], record.expected > record.seen else { return nil }

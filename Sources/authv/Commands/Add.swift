@@ -105,10 +105,7 @@ extension Authv {
             // store takes back what it wrote when one comes during the writes; after them, the add stands.
             try Interruption.deferring {
                 let report = try book.add(plan)
-                if report.stored > 0 {
-                    Keyring.recordChange(by: report.stored, now: report.before + report.stored)
-                    Keyring.warnIfPlainText()
-                }
+                if report.stored > 0 { Keyring.warnIfPlainText() }  // the count is recorded under the lock (`Keyring.open`)
                 for outcome in report.outcomes {
                     switch outcome {
                     case let .added(account):

@@ -75,7 +75,7 @@ extension Authv {
                     try AccountCount.accept(store: Keyring.countKey, count: count)
                     report(true, "accounts: \(count) taken as the number \(Keyring.storeName) holds from now on"
                         + (before.map { " (\($0.missing) missing accepted)" } ?? ""))
-                } else if let shortfall = AccountCount.observe(store: Keyring.countKey, count: count) {
+                } else if let shortfall = Keyring.shortfall(count: count, in: book) {
                     report(false, "accounts: " + Keyring.vanished(shortfall) + "; " + Keyring.restoreAdvice)
                 } else {
                     report(true, "accounts: none missing since authv last read \(Keyring.storeName)")

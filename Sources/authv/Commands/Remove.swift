@@ -44,8 +44,7 @@ extension Authv {
                     guard ["y", "yes"].contains(answer.lowercased()) else { throw Failure("not removed: \(name)") }
                 }
             }
-            let left = try book.remove(selected)  // under the lock, checked again
-            Keyring.recordChange(by: -1, now: left)
+            try book.remove(selected)  // under the lock, checked again; the count recorded there (`Keyring.open`)
             Console.note("removed: \(name)")
         }
     }

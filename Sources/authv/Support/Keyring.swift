@@ -7,6 +7,7 @@ enum Keyring {
     static func open() throws -> AccountBook {
         let book = try AccountBook.open()
         opened = (book.store as? FileStore).map { .vault(path: $0.path, named: false) } ?? .keyring
+        book.countChanged = { change, now in recordChange(by: change, now: now) }
         return book
     }
 
@@ -24,8 +25,9 @@ enum Keyring {
     /// Every account a QUERY selects (every account without one; `QueryError.noMatch` when none),
     /// warning about entries that hold none; `checkingCount`: compared with the count authv last saw.
     static func accounts(matching query: String? = nil, checkingCount: Bool = false) throws -> [StoredAccount] {
-        var accounts = warn(try open().contents())
-        if checkingCount { checkCount(accounts) }
+        let book = try open()
+        var accounts = warn(try book.contents())
+        if checkingCount { checkCount(accounts, in: book) }
         guard let query else { return accounts }
         accounts = AccountQuery.select(query, from: accounts)
         guard !accounts.isEmpty else { throw QueryError.noMatch(query) }
@@ -37,7 +39,7 @@ enum Keyring {
     /// item, so it only repeats what the last full read found (one small file read).
     static func one(_ query: String, in book: AccountBook) throws -> StoredAccount {
         let candidates = try book.candidates(for: query)
-        let accounts = candidates.isPartial ? warnLastShortfall(candidates.accounts) : checkCount(warn(candidates))
+        let accounts = candidates.isPartial ? warnLastShortfall(candidates.accounts) : checkCount(warn(candidates), in: book)
         return try AccountQuery.one(query, from: accounts)
     }
 
@@ -66,9 +68,25 @@ enum Keyring {
 
     /// After a full read: records the count and warns on standard error when accounts vanished.
     @discardableResult
-    static func checkCount(_ accounts: [StoredAccount]) -> [StoredAccount] {
-        if let shortfall = AccountCount.observe(store: countKey, count: accounts.count) { Console.note(vanishedWarning(shortfall)) }
+    static func checkCount(_ accounts: [StoredAccount], in book: AccountBook) -> [StoredAccount] {
+        if let shortfall = shortfall(count: accounts.count, in: book) { Console.note(vanishedWarning(shortfall)) }
         return accounts
+    }
+
+    /// Records the count of accounts that a full read of `book` found and returns the shortfall, if any.
+    /// A count other than the one recorded is counted again under the store's lock before it is
+    /// recorded: another authv may be between its change and its record of it (which it makes under the
+    /// lock), and a read made before that change must not raise the count, nor one made during it warn
+    /// of a loss.
+    static func shortfall(count: Int, in book: AccountBook) -> AccountCount.Shortfall? {
+        let key = countKey
+        guard !AccountCount.isRecorded(store: key, count: count) else { return nil }
+        do {
+            return try book.locked { AccountCount.observe(store: key, count: try book.contents().accounts.count) }
+        } catch {
+            // Without the lock (held too long by another authv, or a store that fails now): this read's count.
+            return AccountCount.observe(store: key, count: count)
+        }
     }
 
     private static func warnLastShortfall(_ accounts: [StoredAccount]) -> [StoredAccount] {
