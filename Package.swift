@@ -1,14 +1,40 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// Where Debian's -dev packages put the headers of gdk-pixbuf and libxml2 (what `pkg-config --cflags`
-/// names). Their modules are header-only (authv opens the libraries with dlopen), since a pkgConfig entry
-/// would also link them. Every target that imports Scan or Vault, directly or not, gets these paths: the
+import Foundation
+
+/// What `pkg-config OPTION MODULES` prints, split into flags; none when pkg-config or a module is missing
+/// (the compiler then names the header it cannot find). SwiftPM's own pkg-config support (a
+/// system-library target's `pkgConfig:`) gives every product that uses the module the library's `--libs`
+/// too, and the linker records each one as NEEDED in authv (its `--as-needed` would come after them on
+/// the command line, too late): authv opens these libraries with dlopen at first use instead.
+func pkgConfig(_ option: String, _ modules: [String]) -> [String] {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["pkg-config", option] + modules
+    let output = Pipe()
+    process.standardOutput = output
+    guard (try? process.run()) != nil else { return [] }
+    let printed = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { return [] }
+    return String(decoding: printed, as: UTF8.self).split(whereSeparator: \.isWhitespace).map(String.init)
+}
+
+/// The libraries whose headers Scan and Vault import (for types and constants) but which authv opens with
+/// dlopen (Sources/SharedLibrary), by their pkg-config names.
+let dlopenedModules = ["gdk-pixbuf-2.0", "libxml-2.0", "zbar", "xcb-xinerama", "libsystemd", "libqrencode",
+                       "libarchive", "libsodium"]
+
+/// Their include folders, as pkg-config names them (Debian's gdk-pixbuf and libxml2 put their headers in
+/// folders of their own). Every target that imports Scan or Vault, directly or not, gets these paths: the
 /// compiler may have to load those C modules again when it loads Scan's or Vault's Swift module.
-let dlopenedHeaders: [SwiftSetting] = [
-    .unsafeFlags(["-Xcc", "-I/usr/include/gdk-pixbuf-2.0",
-                  "-Xcc", "-I/usr/include/libxml2"]),
-]
+let dlopenedHeaders = includeFolders(dlopenedModules)
+
+/// The compiler flags for the include folders of `modules`.
+func includeFolders(_ modules: [String]) -> [SwiftSetting] {
+    [.unsafeFlags(pkgConfig("--cflags-only-I", modules).flatMap { ["-Xcc", $0] })]
+}
 
 let package = Package(
     name: "authv",
@@ -39,12 +65,12 @@ let package = Package(
         .systemLibrary(name: "CQRencode", providers: [.apt(["libqrencode-dev"])]),
         // zxing-cpp (C++, no C API in Debian 12's 1.4): a small C face that opens libZXing.so.2 with dlopen
         // the first time zbar finds nothing (Sources/CZXing/zxing_shim.cpp).
-        .target(name: "CZXing"),
+        .target(name: "CZXing", cxxSettings: [.unsafeFlags(pkgConfig("--cflags-only-I", ["zxing"]))]),
         // libxcb and Xinerama: headers only, opened with dlopen by `add --screen` (Sources/Scan/X11Capture.swift).
         .systemLibrary(name: "CXcb", providers: [.apt(["libxcb1-dev", "libxcb-xinerama0-dev"])]),
 
         .target(name: "SharedLibrary"),
-        // watch's signal handler (async-signal-safe, in C).
+        // The signal handlers (async-signal-safe, in C): watch's, the all-or-nothing writes', a password prompt's.
         .target(name: "CSignals"),
         // Gives the executable the git commit it is built from (for `authv --version`).
         .plugin(name: "BuildCommit", capability: .buildTool()),
@@ -55,7 +81,7 @@ let package = Package(
         .target(name: "Scan", dependencies: ["CZbar", "CZXing", "CXcb", "CSystemd", "CGLib", "CGdkPixbuf", "CQRencode", "SharedLibrary"],
                 swiftSettings: dlopenedHeaders),
         .target(name: "Vault", dependencies: ["OTP", "AuthvCrypto", "CSystemd", "CLibxml2", "CArchive", "CSodium", "CLinux",
-                                              "SharedLibrary"],
+                                              "CSignals", "SharedLibrary"],
                 swiftSettings: dlopenedHeaders),
         .executableTarget(
             name: "authv",
@@ -81,14 +107,14 @@ let package = Package(
                     swiftSettings: dlopenedHeaders),
         .testTarget(name: "NetworkTimeTests", dependencies: ["NetworkTime"]),
         // The dlopen tables' field types checked against the headers at compile time: this target alone links
-        // the libraries (argon2's header: a test-only module, Tests/SignatureHeaders).
-        .systemLibrary(name: "CArgon2", path: "Tests/SignatureHeaders/CArgon2", pkgConfig: "libargon2"),
+        // the libraries, as pkg-config names them (argon2's header: a test-only module, Tests/SignatureHeaders).
+        .systemLibrary(name: "CArgon2", path: "Tests/SignatureHeaders/CArgon2"),
         .testTarget(name: "SignatureTests",
                     dependencies: ["Scan", "Vault", "CZbar", "CXcb", "CSystemd", "CGLib", "CGdkPixbuf", "CQRencode",
                                    "CLibxml2", "CArchive", "CSodium", "CArgon2"],
-                    swiftSettings: dlopenedHeaders,
-                    linkerSettings: ["zbar", "xcb", "xcb-xinerama", "systemd", "qrencode", "gdk_pixbuf-2.0", "xml2",
-                                     "archive", "sodium"].map { .linkedLibrary($0) }),
+                    swiftSettings: includeFolders(dlopenedModules + ["libargon2"]),
+                    linkerSettings: [.unsafeFlags(pkgConfig("--libs", dlopenedModules + ["xcb", "libargon2"])
+                                                    .filter { $0.hasPrefix("-l") || $0.hasPrefix("-L") })]),
         .testTarget(name: "CLITests", dependencies: ["OTP", "AuthvCrypto", "Vault", "TestSupport"], swiftSettings: dlopenedHeaders),
     ],
     cxxLanguageStandard: .cxx17
