@@ -64,7 +64,8 @@ enum Resolver {
         return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
     }
 
-    /// What the lookup thread and the waiting caller share; each holds a reference.
+    /// What the lookup thread and the waiting caller share; each holds a reference. `@unchecked Sendable`:
+    /// `host` and `port` are constants, and `done` and `result` are read and written only with `mutex` held.
     final class Lookup: @unchecked Sendable {
         let host: String
         let port: String

@@ -3,7 +3,7 @@ import SharedLibrary
 
 /// The gdk-pixbuf functions PixbufDecoder calls, looked up once in libgdk_pixbuf-2.0.so.0 at the first
 /// decode (see SharedLibrary for why it is not linked). Types as the header declares them.
-struct GdkPixbufAPI: @unchecked Sendable {
+struct GdkPixbufAPI: Sendable {
     typealias Loader = UnsafeMutablePointer<GdkPixbufLoader>?
     typealias ErrorOut = UnsafeMutablePointer<UnsafeMutablePointer<GError>?>?
 

@@ -6,7 +6,7 @@ import Glibc
 
 /// The sd-bus functions the portal screenshot calls, looked up in libsystemd.so.0 when `add --screen`
 /// first runs under Wayland. Types as sd-bus.h declares them; every `Int32` result is negative errno on failure.
-struct PortalBus: @unchecked Sendable {
+struct PortalBus: Sendable {
     typealias Bus = OpaquePointer?
     typealias Message = OpaquePointer?
     typealias Text = UnsafePointer<CChar>?

@@ -4,7 +4,7 @@ import SharedLibrary
 
 /// The libqrencode functions QRCode calls, looked up once in libqrencode.so.4 at the first QR code authv
 /// draws (see SharedLibrary for why it is not linked: `code` and `list` never load it).
-struct QRencodeAPI: @unchecked Sendable {
+struct QRencodeAPI: Sendable {
     let encodeData: @convention(c) (Int32, UnsafePointer<UInt8>?, Int32, QRecLevel) -> UnsafeMutablePointer<CQRencode.QRcode>?
     let free: @convention(c) (UnsafeMutablePointer<CQRencode.QRcode>?) -> Void
 
@@ -20,7 +20,7 @@ struct QRencodeAPI: @unchecked Sendable {
 
 /// gdk-pixbuf's PNG saver and the GLib functions that free what it returns, looked up at the first PNG
 /// authv writes (gdk-pixbuf is opened the same way for reading images, GdkPixbufAPI).
-struct PixbufSaverAPI: @unchecked Sendable {
+struct PixbufSaverAPI: Sendable {
     typealias ErrorOut = UnsafeMutablePointer<UnsafeMutablePointer<GError>?>?
     let newFromData: @convention(c) (UnsafePointer<guchar>?, GdkColorspace, gboolean, Int32, Int32, Int32, Int32,
                                      GdkPixbufDestroyNotify?, gpointer?) -> OpaquePointer?

@@ -6,7 +6,7 @@ import Glibc
 
 /// The libxcb functions the X11 capture calls, looked up in libxcb.so.1 (and libxcb-xinerama.so.0 for the
 /// monitors) the first time `add --screen` runs under X11. Types as the headers declare them.
-struct XcbAPI: @unchecked Sendable {
+struct XcbAPI: Sendable {
     typealias Connection = OpaquePointer?
     let connect: @convention(c) (UnsafePointer<CChar>?, UnsafeMutablePointer<Int32>?) -> Connection
     let hasError: @convention(c) (Connection) -> Int32

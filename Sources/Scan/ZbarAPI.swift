@@ -4,7 +4,7 @@ import SharedLibrary
 /// The zbar functions QRScanner calls, looked up once in libzbar.so.0 at the first scan (see
 /// SharedLibrary for why it is not linked: zbar alone brings fourteen libraries, X11 and V4L among them,
 /// that no other command needs). Types as zbar.h declares them.
-struct ZbarAPI: @unchecked Sendable {
+struct ZbarAPI: Sendable {
     typealias Scanner = OpaquePointer?
     typealias Image = OpaquePointer?
     typealias Symbol = OpaquePointer?

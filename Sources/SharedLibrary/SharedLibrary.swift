@@ -7,6 +7,8 @@ import Glibc
 /// sd-bus are opened this way: `code` and `list` read the keyring with sd-bus alone, `add` of a text file
 /// needs libsecret alone, and `add --dry-run` of an image needs gdk-pixbuf alone. Lazy binding, as the
 /// dynamic loader does for linked libraries: the functions authv calls are looked up here by name.
+/// `@unchecked Sendable`: the one stored pointer is a dlopen handle, never written after `init`, and
+/// dlsym may be called with it from any thread (glibc's dynamic loader locks its own tables).
 public struct SharedLibrary: @unchecked Sendable {
     /// Why a library or one of its functions could not be had.
     public struct Missing: Error, Equatable, Sendable {

@@ -55,6 +55,7 @@ public final class StoreLock {
 
     /// What a lock that has waited `quietWait` seconds calls, once, with the process that holds it; the
     /// executable sets it (at start-up) to say so on standard error. Library code prints nothing.
+    /// `nonisolated(unsafe)`: written once, on the main thread, before any lock is taken or thread started.
     nonisolated(unsafe) public static var waitingNotice: (Holder) -> Void = { _ in }
 
     /// Waits (up to `timeout` seconds) for the lock. When it has waited `quietWait` seconds, calls
@@ -130,7 +131,7 @@ public final class StoreLock {
         defer { fclose(file) }
         var buffer = [CChar](repeating: 0, count: 64)
         guard fgets(&buffer, Int32(buffer.count), file) != nil else { return nil }
-        let name = String(cString: buffer).trimmingCharacters(in: "\n")
+        let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self).trimmingCharacters(in: "\n")
         return name.isEmpty ? nil : name
     }
 }

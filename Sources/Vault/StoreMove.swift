@@ -1,4 +1,4 @@
-public import OTP
+import OTP
 
 /// Moving every account (with its recovery codes) between the keyring and a vault file: all copied,
 /// read back from the destination and compared, and only then removed from the source. A failure at

@@ -1,3 +1,4 @@
+internal import CSignals
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -51,24 +52,13 @@ public enum VaultPassword {
         return line
     }
 
-    /// The terminal's settings while echo is off, restored by the signal handler if one interrupts.
-    nonisolated(unsafe) private static var saved = termios()
-    nonisolated(unsafe) private static var savedFD: Int32 = -1
-
     private static func ask(_ tty: Int32, _ prompt: String) throws(StoreError) -> [UInt8] {
-        var settings = termios()
-        let isTerminal = tcgetattr(tty, &settings) == 0
+        var saved = termios()
+        let isTerminal = tcgetattr(tty, &saved) == 0
         if isTerminal {
-            saved = settings
-            savedFD = tty
-            for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] {
-                Glibc.signal(signal) { number in
-                    var settings = VaultPassword.saved
-                    tcsetattr(VaultPassword.savedFD, TCSAFLUSH, &settings)
-                    Glibc.signal(number, SIG_DFL)
-                    raise(number)
-                }
-            }
+            // A signal meanwhile puts these settings back (CSignals' handler) before it ends authv.
+            authv_guard_terminal(tty, &saved)
+            var settings = saved
             settings.c_lflag &= ~tcflag_t(ECHO)
             settings.c_lflag |= tcflag_t(ICANON)
             tcsetattr(tty, TCSAFLUSH, &settings)
@@ -76,8 +66,7 @@ public enum VaultPassword {
         defer {
             if isTerminal {
                 tcsetattr(tty, TCSAFLUSH, &saved)
-                for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] { Glibc.signal(signal, SIG_DFL) }
-                savedFD = -1
+                authv_unguard_terminal()
                 _ = "\n".withCString { write(tty, $0, 1) }
             }
         }

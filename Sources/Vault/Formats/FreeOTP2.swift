@@ -1,4 +1,4 @@
-public import AuthvCrypto
+import AuthvCrypto
 import FoundationEssentials
 import OTP
 

@@ -1,4 +1,4 @@
-public import OTP
+import OTP
 import FoundationEssentials
 
 /// The one-time-password field of password managers (Bitwarden's `login.totp`, 1Password's `totp`

@@ -11,6 +11,8 @@ import Glibc
 /// Every write to standard output is checked, in this one place: the first that fails (a full disk, a
 /// closed pipe, a closed descriptor) is kept, later output is dropped, and `finishOutput()`, which Main
 /// calls when any command is done, closes standard output and turns a failure into a one-line error.
+/// The three variables below are `nonisolated(unsafe)`: the main thread alone writes and reads them
+/// (commands run on it; no other thread of authv writes to standard output or error).
 enum Console {
     /// errno of the first write to standard output that failed (or of its close).
     nonisolated(unsafe) private static var outputFailure: Int32? = nil

@@ -11,8 +11,8 @@ enum Keyring {
         return book
     }
 
-    /// The store the last `open()` opened: the one whose accounts are counted. (One per process; only
-    /// the main thread opens stores.)
+    /// The store the last `open()` opened: the one whose accounts are counted. `nonisolated(unsafe)`:
+    /// only the main thread opens stores and reads this (one store per process).
     nonisolated(unsafe) static var opened: StoreLocation = .keyring
 
     /// Takes the store's lock (which says on standard error who holds it when that takes more than a
