@@ -182,6 +182,90 @@ struct AegisVaultTests {
         #expect(after == .object(expected))
     }
 
+    /// The plain vault's content encrypted under a known key, and opened again: through the typed view
+    /// of the content (`ContentView`), as an encrypted vault is read by `code` and `list`.
+    static func encryptedCopy(of plain: AegisVault) throws -> (file: AegisFile, key: AegisKey) {
+        var copy = plain
+        let key = AegisKey(masterKey: [UInt8](repeating: 7, count: 32), slots: [])
+        copy.key = key
+        return (try AegisFile(bytes: try copy.encoded()), key)
+    }
+
+    /// The same, read through the typed view: the whole objects come back when it is written.
+    @Test func rewritingAnEncryptedVaultReadThroughItsTypedViewKeepsWhatAuthvDoesNotUse() throws {
+        let original = """
+            {"version": 1, "header": {"slots": null, "params": null},
+             "db": {"version": 3, "groups": [{"uuid": "00000000-0000-4000-8000-000000000001", "name": "Work"}], "something": true,
+              "entries": [
+               {"type": "hotp", "uuid": "u1", "name": "n", "issuer": "i", "note": "own note", "favorite": true,
+                "icon": "iVBORw0KGgo=", "groups": ["00000000-0000-4000-8000-000000000001"], "unknown": {"k": [1, 2.5, null]},
+                "info": {"secret": "mfrggzdfmztwq2lk", "algo": "SHA1", "digits": 6, "counter": 7, "extra": 1}},
+               {"type": "motp", "uuid": "u2", "name": "m", "issuer": "", "info": {"secret": "ABCDEFGH", "algo": "MD5", "digits": 6, "period": 10, "pin": "1234"}}
+              ]}}
+            """
+        let plain = try AegisVault.decode(Array(original.utf8), password: nil)
+        let (file, key) = try AegisVaultTests.encryptedCopy(of: plain)
+        var vault = try file.open(key)
+        #expect(vault.contentSource != nil, "read through the typed view")
+        #expect(vault.entries.map(\.account) == plain.entries.map(\.account))
+        #expect(vault.entries.map(\.problem) == plain.entries.map(\.problem))
+        #expect(vault.entries.map(\.note) == plain.entries.map(\.note))
+        vault.entries[0].account!.counter = 8
+        vault.entries.append(try AegisEntry(account: Account(issuer: "New", secret: [1, 2, 3, 4, 5])))
+        let written = try AegisFile(bytes: try vault.encoded())
+        let content = try #require(JSONValue.parse(try AegisCrypto.open(key: key.masterKey, nonce: written.nonce,
+                                                                        ciphertext: written.ciphertext, tag: written.tag)))
+        var expected = try #require(JSONValue.parse(Array(original.utf8))?["db"]?.object)
+        var entries = expected["entries"]!.array!
+        var first = entries[0].object!
+        var info = first["info"]!.object!
+        info["counter"] = .int(8)
+        first["info"] = .object(info)
+        entries[0] = .object(first)
+        let added = try #require(content["entries"]?.array?.last)
+        expected["entries"] = .array(entries + [added])
+        #expect(content == .object(expected))
+        #expect(added["issuer"]?.string == "New")
+    }
+
+    /// Entries the typed view does not expect (a null or a fraction where a number belongs, a number
+    /// where text belongs, an entry that is not an object) are read by the tree's reader instead, with
+    /// the same outcome as in a plain vault: the same accounts and problems, or the same error.
+    @Test(arguments: [
+        #"{"type": "totp", "uuid": "a", "name": "n", "issuer": "i", "info": {"secret": "JBSWY3DPEHPK3PXP", "digits": null}}"#,
+        #"{"type": "totp", "uuid": "a", "name": "n", "issuer": "i", "info": {"secret": "JBSWY3DPEHPK3PXP", "digits": 6.5}}"#,
+        #"{"type": "totp", "uuid": "a", "name": 5, "issuer": "i", "info": {"secret": "JBSWY3DPEHPK3PXP"}}"#,
+        #"{"type": "totp", "uuid": "a", "name": null, "issuer": "i", "note": null, "info": null}"#,
+        #"{"type": 3, "uuid": "a", "info": {"secret": "JBSWY3DPEHPK3PXP"}}"#,
+        #"{"type": "hotp", "uuid": "a", "info": {"secret": "JBSWY3DPEHPK3PXP", "counter": -1}}"#,
+        #"{"type": "totp", "info": {"secret": "JBSWY3DPEHPK3PXP"}}"#,
+        #""not an entry""#,
+    ])
+    func oddEntriesReadAsInAPlainVault(entry: String) throws {
+        let original = #"{"version": 1, "header": {"slots": null, "params": null}, "db": {"version": 3, "entries": [\#(entry)]}}"#
+        let plainOutcome = Result { () throws(AegisError) in try AegisVault.decode(Array(original.utf8), password: nil) }
+        // An encrypted copy of the same content (sealed by hand: authv would not write these).
+        let key = AegisKey(masterKey: [UInt8](repeating: 7, count: 32), slots: [])
+        let content = try #require(JSONValue.parse(Array(original.utf8))?["db"])
+        let nonce = [UInt8](repeating: 1, count: 12)
+        let sealed = try AegisCrypto.seal(key: key.masterKey, nonce: nonce, plaintext: content.serialized())
+        let encrypted = JSONValue.object([
+            "version": .int(1),
+            "header": .object(["slots": .array([]), "params": .object(["nonce": .string(Hex.encode(nonce)), "tag": .string(Hex.encode(sealed.tag))])]),
+            "db": .string(Data(sealed.ciphertext).base64EncodedString()),
+        ]).serialized()
+        let encryptedOutcome = Result { () throws(AegisError) in try AegisFile(bytes: encrypted).open(key) }
+        switch (plainOutcome, encryptedOutcome) {
+        case let (.success(plain), .success(vault)):
+            #expect(vault.entries.map(\.account) == plain.entries.map(\.account))
+            #expect(vault.entries.map(\.problem) == plain.entries.map(\.problem))
+        case let (.failure(plain), .failure(vault)):
+            #expect("\(vault)" == "\(plain)")
+        default:
+            Issue.record("plain: \(plainOutcome), encrypted: \(encryptedOutcome)")
+        }
+    }
+
     /// A vault Aegis encrypted keeps its master key and slots (with their unknown fields): Aegis's own
     /// example, changed by authv, opens with its password in the oracle.
     @Test func rewritingAnEncryptedVaultKeepsItsSlots() throws {

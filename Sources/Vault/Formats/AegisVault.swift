@@ -82,6 +82,8 @@ public struct AegisEntry: Sendable, Equatable {
     public var recoveryCodes: RecoveryCodes?
 
     var raw: [String: JSONValue]
+    /// Whether the entry was read from a file (not made by authv in this process).
+    let isRead: Bool
     private let originalAccount: Account?
     private let originalNote: String
 
@@ -99,6 +101,7 @@ public struct AegisEntry: Sendable, Equatable {
                "icon_hash": .null, "groups": .array([])]
         originalAccount = nil
         originalNote = ""
+        isRead = false
     }
 
     /// Reads an entry object; fails only where the file is hostile (oversized or malformed text),
@@ -107,6 +110,7 @@ public struct AegisEntry: Sendable, Equatable {
         let place = "db.entries[\(index)]"
         guard let fields = json.object else { throw .badField(place, "not an object") }
         raw = fields
+        isRead = true
         guard let uuid = fields["uuid"]?.string, !uuid.isEmpty, uuid.utf8.count <= 64 else {
             throw .badField(place + ".uuid", "missing or not a UUID")
         }
@@ -258,6 +262,9 @@ public struct AegisVault: Sendable {
     /// replaced when written).
     var outer: [String: JSONValue]
     var content: [String: JSONValue]
+    /// The decrypted content's bytes, when `content` and the entries' `raw` hold only the fields authv
+    /// reads (`ContentView`): the whole objects are read from these bytes when the vault is written.
+    var contentSource: [UInt8]? = nil
 
     /// The content version authv writes in new vaults.
     public static let contentVersion: Int64 = 3
@@ -304,6 +311,19 @@ public struct AegisVault: Sendable {
     /// or `plain` is set.
     public func encoded(plain: Bool = false) throws(AegisError) -> [UInt8] {
         var contentFields = content
+        var entries = self.entries
+        if let contentSource {
+            // Read through the typed view: the whole objects (fields authv does not use included) now.
+            guard let whole = JSONValue.parse(contentSource)?.object else { throw .damaged("the decrypted content is not JSON") }
+            contentFields = whole
+            var byUUID: [String: [String: JSONValue]] = [:]
+            for item in whole["entries"]?.array ?? [] {
+                if let object = item.object, let uuid = object["uuid"]?.string { byUUID[uuid] = object }
+            }
+            for index in entries.indices where entries[index].isRead {
+                entries[index].raw = byUUID[entries[index].uuid] ?? entries[index].raw
+            }
+        }
         contentFields["entries"] = .array(entries.map(\.json))
         let contentValue = JSONValue.object(contentFields)
         var file = outer
@@ -421,6 +441,14 @@ public struct AegisFile: Sendable {
         } catch {
             throw .damaged("the content does not decrypt under the vault's key (altered, or a different vault)")
         }
+        // The fields authv reads, decoded into their types: no tree of every value (icons and all) is
+        // built for `code` and `list`. Anything the view does not expect (a null or a number where text
+        // belongs) is read again as a tree, which names the problem exactly.
+        if let view = ContentView.decode(plaintext) {
+            var vault = try AegisVault(outer: outer, content: view.content, key: key)
+            vault.contentSource = plaintext
+            return vault
+        }
         guard let content = JSONValue.parse(plaintext) else { throw .damaged("the decrypted content is not JSON") }
         return try AegisVault(outer: outer, content: content, key: key)
     }
@@ -505,5 +533,79 @@ struct PasswordSlot {
     func unwrap(password: [UInt8]) throws(AegisError) -> [UInt8]? {
         let key = try AegisCrypto.scrypt(password: password, salt: salt, n: n, r: r, p: p)
         return try? AegisCrypto.open(key: key, nonce: nonce, ciphertext: wrapped, tag: tag)
+    }
+}
+
+/// The fields of a vault's content that authv reads, as types: JSONDecoder fills them without building
+/// a `JSONValue` for every value in the file (`JSONValue`'s reader tries each kind of value in turn, and
+/// each miss costs a thrown error). `content` gives them back as the JSON objects `AegisVault` reads, so
+/// the rules of reading an entry stay in one place (`AegisEntry(json:at:)`). Decoding fails, and the
+/// caller reads the tree instead, for anything but text where text belongs and whole numbers where
+/// numbers belong: a null, a fraction or a wrong kind is then named by the tree's reader.
+struct ContentView: Decodable {
+    let version: Int64
+    let entries: [Entry]
+
+    struct Entry: Decodable {
+        let uuid: String
+        let type: String?
+        let name: String?
+        let issuer: String?
+        let note: String?
+        let info: Info?
+    }
+
+    struct Info: Decodable {
+        let secret: String?
+        let algo: String?
+        let digits: Int64?
+        let period: Int64?
+        let counter: Int64?
+        let offset: Int64?
+
+        private enum Keys: String, CodingKey { case secret, algo, digits, period, counter, offset }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: Keys.self)
+            // A null the tree's reader would call unusable (a null digits is not "6 by default").
+            for key in [Keys.secret, .algo, .digits, .period, .counter, .offset] where container.contains(key) {
+                if try container.decodeNil(forKey: key) { throw DecodingError.valueNotFound(Int64.self, .init(codingPath: [key], debugDescription: "null")) }
+            }
+            secret = try container.decodeIfPresent(String.self, forKey: .secret)
+            algo = try container.decodeIfPresent(String.self, forKey: .algo)
+            digits = try container.decodeIfPresent(Int64.self, forKey: .digits)
+            period = try container.decodeIfPresent(Int64.self, forKey: .period)
+            counter = try container.decodeIfPresent(Int64.self, forKey: .counter)
+            offset = try container.decodeIfPresent(Int64.self, forKey: .offset)
+        }
+    }
+
+    static func decode(_ bytes: [UInt8]) -> ContentView? {
+        try? JSONDecoder().decode(ContentView.self, from: Data(bytes))
+    }
+
+    /// The content as the objects `AegisVault(outer:content:key:)` reads: only the fields above.
+    var content: JSONValue {
+        func text(_ value: String?) -> JSONValue? { value.map(JSONValue.string) }
+        func number(_ value: Int64?) -> JSONValue? { value.map(JSONValue.int) }
+        let list: [JSONValue] = entries.map { entry in
+            var fields: [String: JSONValue] = ["uuid": .string(entry.uuid)]
+            fields["type"] = text(entry.type)
+            fields["name"] = text(entry.name)
+            fields["issuer"] = text(entry.issuer)
+            fields["note"] = text(entry.note)
+            if let info = entry.info {
+                var values: [String: JSONValue] = [:]
+                values["secret"] = text(info.secret)
+                values["algo"] = text(info.algo)
+                values["digits"] = number(info.digits)
+                values["period"] = number(info.period)
+                values["counter"] = number(info.counter)
+                values["offset"] = number(info.offset)
+                fields["info"] = .object(values)
+            }
+            return .object(fields)
+        }
+        return .object(["version": .int(version), "entries": .array(list)])
     }
 }
