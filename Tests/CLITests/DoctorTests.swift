@@ -255,6 +255,29 @@ struct DoctorTests {
         #expect(try s.authv("list").stderr.contains("1 account is missing from the keyring: authv last saw 3"))
     }
 
+    /// A vault entry authv cannot compute (Aegis's mOTP, written here by the independent oracle) is named
+    /// on a `?` line and kept: `doctor --repair` leaves the vault as it was, byte for byte.
+    @Test func aVaultsEntriesAuthvCannotComputeAreNamedAndKept() throws {
+        let s = try Session()
+        let path = s.folder + "/other-app-vault.json"
+        let password = try s.file("password", "vault password\n")
+        try AegisOracle.write([.init(type: "totp", issuer: "Example", name: "alice", secret: "JBSWY3DPEHPK3PXP"),
+                               .init(type: "motp", issuer: "Old", name: "bob", secret: "ABCDEFGH")], to: path, passwordFile: password)
+        let vault = ["AUTHV_VAULT": path, "AUTHV_VAULT_PASSWORD_FILE": password]
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        for repair in [false, true] {
+            let doctor = repair ? try s.authv("doctor", "--repair", "--yes", extra: vault) : try s.authv("doctor", extra: vault)
+            let line = try #require(doctor.stdout.split(separator: "\n").first { $0.contains("accounts: 1 stored") }.map(String.init),
+                                    "\(doctor.stdout)")
+            // The entry is named by its place and its uuid (the oracle's own, a random one).
+            let prefix = "?     accounts: 1 stored; 1 more vault entry is kept as it is: authv cannot compute it (vault entry 2 ("
+            let suffix = "): type 'motp' is not one authv can compute (totp, hotp, steam))" + (repair ? "; --repair leaves a vault's entries alone" : "")
+            #expect(line.hasPrefix(prefix) && line.hasSuffix(suffix), "\(line)")
+            #expect(UUID(uuidString: String(line.dropFirst(prefix.count).dropLast(suffix.count))) != nil, "\(line)")
+            #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+        }
+    }
+
     @Test func aVaultReplacedByAnOlderCopyIsCountedByItsPath() throws {
         let s = try Session()
         let path = s.folder + "/vault.json"

@@ -58,6 +58,14 @@ extension Authv {
                 }
                 if contents.unreadable.isEmpty {
                     report(true, "accounts: \(contents.accounts.count) stored, all readable")
+                } else if book.store is FileStore {
+                    // A vault's entries are written whole: one authv cannot compute is another app's (mOTP,
+                    // Yandex) or a hand edit, kept as it is and never removed by --repair.
+                    let other = contents.unreadable.count
+                    report(nil, "accounts: \(contents.accounts.count) stored; "
+                        + (other == 1 ? "1 more vault entry is kept as it is: authv cannot compute it ("
+                                      : "\(other) more vault entries are kept as they are: authv cannot compute them (")
+                        + contents.unreadable.joined(separator: "; ") + ")" + (repair ? "; --repair leaves a vault's entries alone" : ""))
                 } else if repair {
                     var removed = 0
                     for (_, handle) in contents.unreadableIDs {
