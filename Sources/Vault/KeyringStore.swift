@@ -165,20 +165,23 @@ public final class KeyringStore: AccountStore {
     /// Stores an account's item; returns its object path.
     @discardableResult
     private func store(_ account: Account, uuid: String) throws(StoreError) -> String {
-        try storeItem(text: account.uri, attributes: KeyringStore.attributes(of: account, uuid: uuid),
+        // A new uuid: no item can have the same attributes, so the daemon is not asked to look for one to
+        // replace (gnome-keyring's look is a pass over every item it holds: an add of 1000 accounts took
+        // 86 s with it and 10.5 s without, on this machine).
+        try storeItem(text: account.uri, attributes: KeyringStore.attributes(of: account, uuid: uuid), replace: false,
                       label: KeyringStore.label(account), recovery: false, operation: "storing \(account.displayName)")
     }
 
-    /// Stores a text secret; an item of the same schema with the same attributes is replaced. Secrets reach
+    /// Stores a text secret; with `replace`, an item of the same schema with the same attributes is replaced. Secrets reach
     /// the keyring client only as `CheckedSecret`, so none breaking `StorableSecret`'s rule (a newline, a
     /// control character) is ever written.
     @discardableResult
-    func storeItem(text: String, attributes: [String: String], label: String, recovery: Bool,
+    func storeItem(text: String, attributes: [String: String], replace: Bool = true, label: String, recovery: Bool,
                    operation: String) throws(StoreError) -> String {
         let checked = try CheckedSecret(text, operation: operation)
         var all = attributes
         all["xdg:schema"] = recovery ? KeyringStore.recoverySchemaName : KeyringStore.schemaName
-        return try service().createItem(label: label, attributes: all, secret: checked, replace: true, operation: operation)
+        return try service().createItem(label: label, attributes: all, secret: checked, replace: replace, operation: operation)
     }
 
     /// Deletes the items of a schema whose attributes match.
