@@ -150,6 +150,16 @@ vlist=$(bench vlist "$authv" list)
 vsearch=$(bench vsearch secret-tool search --all --unlock xdg:schema $schema)
 row "\`authv list\`, vault of $vn accounts, unlocked" "\`secret-tool search --all --unlock\` ($n keyring items)" "$vlist" "$vsearch" "0.1x" "$(peaks_list)"
 "$authv" lock 2>/dev/null
+# A plain Aegis file of 1000 accounts (Fixtures/imports/make_aegis.py) into an unlocked vault of its own:
+# each timed run starts from a new, empty vault, unlocked (the scrypt of its creation is not timed).
+/usr/bin/python3 Fixtures/imports/make_aegis.py bench-plain 1000 "$out/aegis1000-plain.json"
+export AUTHV_VAULT="$out/import-vault.json"
+hyperfine -r 5 -w 0 --prepare "bash -c 'rm -f $out/import-vault.json $out/import-vault.json.bak; $authv vault create 2>/dev/null; $authv unlock --for 10m 2>/dev/null'" \
+    --export-json "$out/vimport.json" "$authv add $out/aegis1000-plain.json" >/dev/null 2>&1
+vimport=$(median "$out/vimport.json")
+row "\`authv add\` of a plain Aegis file of 1000 accounts into an unlocked vault" "one scrypt N=2^15 r=8 p=1 (Python's \`hashlib.scrypt\`, whole process)" "$vimport" "$scrypt_python" "1.0x" \
+    "peak $(peak "$authv" add "$out/aegis1000-plain.json") MiB"
+"$authv" lock 2>/dev/null
 unset AUTHV_VAULT AUTHV_VAULT_PASSWORD_FILE
 
 # --- images: authv add --dry-run against zbarimg on the same file ---

@@ -74,18 +74,18 @@ def main():
     canonical.write_json("aegis-mixed.json", plain([entries[0], motp, entries[1], yandex]), indent=4)
 
 
-def bench(count, path):
+def bench(count, path, plain_file=False):
     entries = []
     for i in range(count):
         secret = canonical.b32encode(os.urandom(20))
         entries.append(entry({"type": "totp", "issuer": "Service %d" % i, "name": "user%d@example.com" % i,
                               "secret": secret, "algorithm": "SHA1", "digits": 6, "period": 30, "note": ""}, 3))
     with open(path, "w", encoding="utf-8") as f:
-        json.dump(encrypted(entries), f)
+        json.dump(plain(entries) if plain_file else encrypted(entries), f)
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 4 and sys.argv[1] == "bench":
-        bench(int(sys.argv[2]), sys.argv[3])
+    if len(sys.argv) == 4 and sys.argv[1] in ("bench", "bench-plain"):
+        bench(int(sys.argv[2]), sys.argv[3], plain_file=sys.argv[1] == "bench-plain")
     else:
         main()
