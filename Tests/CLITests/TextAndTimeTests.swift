@@ -58,9 +58,7 @@ struct TextAndTimeTests {
         #expect(try s.authv("add", "-", stdin: Data(P1.utf8)).status == 0)
         for command in [["code", "example", "--at", time], ["list", "--at", time]] {
             let result = try s.authv(arguments: command)
-            #expect(result.status == 64 && result.stdout.isEmpty)
-            #expect(result.stderr.split(separator: "\n").first.map(String.init)
-                    == "Error: The value '\(time)' is invalid for '--at <TIME>': \(cause)")
+            expectUsageError(result, command: command[0], line: "Error: The value '\(time)' is invalid for '--at <TIME>': \(cause)")
         }
     }
 
