@@ -70,6 +70,8 @@ let package = Package(
         .systemLibrary(name: "CXcb", providers: [.apt(["libxcb1-dev", "libxcb-xinerama0-dev"])]),
 
         .target(name: "SharedLibrary"),
+        // Running other programs (posix_spawn): authv's tools and every program the tests run.
+        .target(name: "ChildProcess", dependencies: ["CLinux"]),
         // The signal handlers (async-signal-safe, in C): watch's, the all-or-nothing writes', a password prompt's.
         .target(name: "CSignals"),
         // Gives the executable the git commit it is built from (for `authv --version`).
@@ -77,8 +79,8 @@ let package = Package(
         .target(name: "AuthvCrypto", dependencies: ["COpenSSL"]),
         .target(name: "OTP", dependencies: ["AuthvCrypto"]),
         // SNTP, for `doctor`'s measurement of the clock's offset (sockets only).
-        .target(name: "NetworkTime"),
-        .target(name: "Scan", dependencies: ["CZbar", "CZXing", "CXcb", "CSystemd", "CGLib", "CGdkPixbuf", "CQRencode", "SharedLibrary"],
+        .target(name: "NetworkTime", dependencies: ["OTP"]),
+        .target(name: "Scan", dependencies: ["OTP", "CZbar", "CZXing", "CXcb", "CSystemd", "CGLib", "CGdkPixbuf", "CQRencode", "SharedLibrary"],
                 swiftSettings: dlopenedHeaders),
         .target(name: "Vault", dependencies: ["OTP", "AuthvCrypto", "CSystemd", "CLibxml2", "CArchive", "CSodium", "CLinux",
                                               "CSignals", "SharedLibrary"],
@@ -86,7 +88,7 @@ let package = Package(
         .executableTarget(
             name: "authv",
             dependencies: [
-                "OTP", "Scan", "Vault", "CLinux", "CSignals", "NetworkTime",
+                "OTP", "Scan", "Vault", "CLinux", "CSignals", "NetworkTime", "ChildProcess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: dlopenedHeaders,
@@ -100,7 +102,7 @@ let package = Package(
         .executableTarget(name: "authv-fuzz", dependencies: ["FuzzTargets"], path: "Tests/Fuzz/Main"),
 
         // Helpers the test targets share: running programs, a private keyring.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["ChildProcess"], path: "Tests/TestSupport"),
         .testTarget(name: "OTPTests", dependencies: ["OTP", "AuthvCrypto", "TestSupport"]),
         .testTarget(name: "ScanTests", dependencies: ["Scan", "TestSupport"], swiftSettings: dlopenedHeaders),
         .testTarget(name: "VaultTests", dependencies: ["Vault", "OTP", "AuthvCrypto", "SharedLibrary", "TestSupport"],

@@ -1,6 +1,11 @@
 // Linux interfaces that Swift's Glibc module leaves out.
 // <sys/timex.h>: adjtimex(2), whose return value says whether the kernel considers the clock synchronised.
 #include <sys/timex.h>
+// pipe2(2) is a GNU extension, hidden without _GNU_SOURCE: a pipe whose ends are close-on-exec from the
+// start, so that no program another thread starts meanwhile inherits them.
+#include <fcntl.h>
+int pipe2(int pipefd[2], int flags);
+static inline int authv_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
 // posix_spawnattr_setflags' POSIX_SPAWN_SETSID is a GNU extension, hidden without _GNU_SOURCE.
 #define AUTHV_POSIX_SPAWN_SETSID 0x80
 // The kernel's key retention service (keyrings(7)) through its system calls, so that no library

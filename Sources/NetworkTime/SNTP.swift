@@ -1,3 +1,4 @@
+import OTP
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -110,7 +111,7 @@ public enum SNTP {
         guard mode == 4 else { throw .wrongMode(mode) }
         let stratum = Int(bytes[1])
         if stratum == 0 {
-            let code = bytes[12..<16].map { $0 >= 0x20 && $0 < 0x7F ? String(UnicodeScalar($0)) : "\\x" + hex($0) }.joined()
+            let code = bytes[12..<16].map { $0 >= 0x20 && $0 < 0x7F ? String(UnicodeScalar($0)) : "\\x" + Hex.encode([$0]) }.joined()
             throw .kissOfDeath(code)
         }
         guard leap != 3, stratum < 16 else { throw .unsynchronised }
@@ -145,11 +146,6 @@ public enum SNTP {
 
     static func timestamp(_ bytes: [UInt8], at offset: Int) -> UInt64 {
         bytes[offset..<offset + 8].reduce(0) { $0 << 8 | UInt64($1) }
-    }
-
-    static func hex(_ byte: UInt8) -> String {
-        let digits = Array("0123456789abcdef")
-        return String([digits[Int(byte >> 4)], digits[Int(byte & 15)]])
     }
 
     /// Asks `server` (`host`, `host:port`, `[v6]:port`) for the time, waiting until `deadline` (a

@@ -1,3 +1,4 @@
+import OTP
 /// Why an input yielded no QR payloads. Every case names the file it is about.
 public struct ScanError: Error, Equatable, Sendable, CustomStringConvertible {
     public enum Reason: Equatable, Sendable {
@@ -31,7 +32,7 @@ public struct ScanError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        "\(file == "-" ? "standard input" : file): \(detail)"
+        "\(InputName.shown(file)): \(detail)"
     }
 
     /// What is wrong, without the file's name (for a message that names the file itself).

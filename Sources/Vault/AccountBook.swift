@@ -122,6 +122,15 @@ public final class AccountBook {
         return try body()
     }
 
+    /// The prologue of every rule that changes one account: the lock, a fresh read, the account a QUERY
+    /// selects from it; `body` gets that account and every account read.
+    private func lockedSelecting<R>(_ query: String, _ body: (StoredAccount, [StoredAccount]) throws -> R) throws -> R {
+        try locked {
+            let all = try store.load().accounts
+            return try body(try AccountQuery.one(query, from: all), all)
+        }
+    }
+
     // MARK: reading
 
     /// Every account, and the entries that hold none.
@@ -250,9 +259,7 @@ public final class AccountBook {
     /// Gives the account a QUERY selects new names (nil keeps one); refused when it would then equal
     /// another stored account. Returns the account before and after.
     public func rename(_ query: String, issuer: String?, name: String?) throws -> (from: Account, to: Account) {
-        try locked {
-            let all = try store.load().accounts
-            let selected = try AccountQuery.one(query, from: all)
+        try lockedSelecting(query) { selected, all in
             var renamed = selected.account
             if let issuer { renamed.issuer = issuer }
             if let name { renamed.name = name }
@@ -268,8 +275,7 @@ public final class AccountBook {
     /// Gives the account a QUERY selects a clock offset (seconds its verifier runs ahead; TOTP and Steam
     /// only). Returns the account as it was.
     public func setOffset(_ query: String, seconds: Int) throws -> StoredAccount {
-        try locked {
-            let selected = try AccountQuery.one(query, from: try store.load().accounts)
+        try lockedSelecting(query) { selected, _ in
             guard selected.account.type != .hotp else { throw BookError.offsetOfHOTP(selected.account.displayName) }
             var changed = selected.account
             changed.offset = seconds
@@ -317,8 +323,7 @@ public final class AccountBook {
 
     /// Keeps `codes` with the account a QUERY selects; returns it and the codes kept before (replaced).
     public func setRecoveryCodes(_ codes: [String], for query: String) throws -> (account: StoredAccount, earlier: RecoveryCodes?) {
-        try locked {
-            let selected = try AccountQuery.one(query, from: try store.load().accounts)
+        try lockedSelecting(query) { selected, _ in
             let earlier = try store.recoveryCodes(for: selected)
             try store.setRecoveryCodes(RecoveryCodes(codes: codes.map { .init(code: $0) }), for: selected)
             return (selected, earlier)

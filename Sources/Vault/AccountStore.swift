@@ -48,11 +48,10 @@ public struct StoredAccount: Sendable, Equatable {
     }
 
     private static func hex8(_ key: [UInt8], _ message: UnsafeRawBufferPointer) -> String {
-        let hex = Array("0123456789abcdef")
         let mac = key.withUnsafeBytes { key in
             (try? Crypto.hmac(.sha256, key: key, message: message) { Array($0.prefix(4)) }) ?? []
         }
-        return String(mac.flatMap { [hex[Int($0 >> 4)], hex[Int($0 & 15)]] })
+        return Hex.encode(mac)
     }
 }
 

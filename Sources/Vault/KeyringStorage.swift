@@ -1,3 +1,4 @@
+import OTP
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -120,7 +121,7 @@ public enum KeyringStorage {
         var input = Array(text.utf8)[...]
         while let byte = input.first {
             input = input.dropFirst()
-            if byte == UInt8(ascii: "_"), input.count >= 2, let high = hexValue(input.first!), let low = hexValue(input.dropFirst().first!) {
+            if byte == UInt8(ascii: "_"), input.count >= 2, let high = Hex.value(input.first!), let low = Hex.value(input.dropFirst().first!) {
                 bytes.append(high << 4 | low)
                 input = input.dropFirst(2)
             } else {
@@ -128,15 +129,6 @@ public enum KeyringStorage {
             }
         }
         return String(decoding: bytes, as: UTF8.self)
-    }
-
-    static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case 0x30...0x39: return byte - 0x30
-        case 0x61...0x66: return byte - 0x61 + 10
-        case 0x41...0x46: return byte - 0x41 + 10
-        default: return nil
-        }
     }
 
     /// The first bytes of a file; nil when it cannot be read.

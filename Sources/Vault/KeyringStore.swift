@@ -271,8 +271,6 @@ public final class KeyringStore: AccountStore {
 
 
     static func newUUID() -> String {
-        let hex = Array("0123456789abcdef")
-        let bytes = (try? Crypto.randomBytes(16)) ?? (0..<16).map { _ in UInt8.random(in: 0...255) }
-        return String(bytes.flatMap { [hex[Int($0 >> 4)], hex[Int($0 & 15)]] })
+        Hex.encode((try? Crypto.randomBytes(16)) ?? (0..<16).map { _ in UInt8.random(in: 0...255) })
     }
 }

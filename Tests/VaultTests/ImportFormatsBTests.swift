@@ -147,7 +147,7 @@ struct ImportFormatsBTests {
 
     @Test func battleNetRestoreCodeMatchesWinAuthsDerivation() throws {
         // serial and secret of Aegis's test file (battle_net_authenticator.xml); restore code by Fixtures' Python
-        let secret = try #require(BattleNet.hex("0b0d1bbcc5046102f0cc9eba904d7aae16038c28"))
+        let secret = try #require(Hex.decode("0b0d1bbcc5046102f0cc9eba904d7aae16038c28"))
         #expect(try BattleNet.restoreCode(serial: "US-2211-2050-3346", secret: secret) == restoreCodeByPython("US221120503346", secret))
     }
 

@@ -45,7 +45,7 @@ public enum Authy: ExportFormat {
         return tokens.enumerated().map { index, token in
             let (issuer, account) = names(token)
             if let seed = token.secretSeed {
-                guard let secret = BattleNet.hex(seed), !secret.isEmpty, secret.count <= ExportLimits.maxSecretBytes else {
+                guard let secret = Hex.decode(seed), !secret.isEmpty, secret.count <= ExportLimits.maxSecretBytes else {
                     return .unsupported(UnsupportedEntry(position: index + 1, name: token.name ?? "", reason: "secretSeed is not hex"))
                 }
                 return FormatSupport.account(position: index + 1, type: "totp", issuer: token.name ?? "", name: "",

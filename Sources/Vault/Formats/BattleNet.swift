@@ -1,3 +1,4 @@
+import OTP
 public import AuthvCrypto
 
 /// The Battle.net authenticator's preferences XML (docs/formats/battle-net.md), in the old app's form
@@ -44,7 +45,7 @@ public enum BattleNet: ExportFormat {
         } else {
             throw .malformed(format: name, "no authenticator secret")
         }
-        guard let secret = hex(secretHex), secret.count == secretHexLength / 2 else {
+        guard let secret = Hex.decode(secretHex), secret.count == secretHexLength / 2 else {
             throw .damaged(format: name, "the secret is not \(secretHexLength) hex digits")
         }
         var note = "Battle.net serial: \(serial)"
@@ -57,7 +58,7 @@ public enum BattleNet: ExportFormat {
     /// The ASCII text of a masked value (hex of text XOR `mask`).
     static func unmask(_ masked: String, what: String) throws(FormatError) -> String {
         let trimmed = masked.trimmingCharacters()
-        guard trimmed.utf8.count <= mask.count * 2, let bytes = hex(trimmed) else {
+        guard trimmed.utf8.count <= mask.count * 2, let bytes = Hex.decode(trimmed) else {
             throw .damaged(format: name, "\(what) is not the app's masked hex")
         }
         let plain = zip(bytes, mask).map { $0 ^ $1 }
@@ -65,27 +66,6 @@ public enum BattleNet: ExportFormat {
             throw .damaged(format: name, "\(what) does not unmask to text")
         }
         return String(decoding: plain, as: UTF8.self)
-    }
-
-    static func hex(_ text: String) -> [UInt8]? {
-        let digits = Array(text.utf8)
-        guard digits.count % 2 == 0 else { return nil }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(digits.count / 2)
-        for index in stride(from: 0, to: digits.count, by: 2) {
-            guard let high = nibble(digits[index]), let low = nibble(digits[index + 1]) else { return nil }
-            bytes.append(high << 4 | low)
-        }
-        return bytes
-    }
-
-    private static func nibble(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
-        default: return nil
-        }
     }
 
     /// Blizzard's restore code: the last 10 bytes of SHA-1(serial without dashes ‖ secret), five bits each.

@@ -1,5 +1,5 @@
 public import OTP
-public import AuthvCrypto
+import AuthvCrypto
 
 /// One input to `add`: the QR payloads found in an image, a text file's contents, or the entries of
 /// another authenticator's export file.
@@ -13,7 +13,7 @@ public enum ImportSource: Sendable {
 public struct SkippedEntry: Sendable, Equatable, CustomStringConvertible {
     public var file: String
     public var entry: UnsupportedEntry
-    public var description: String { "\(ImportError.name(file)): \(entry)" }
+    public var description: String { "\(InputName.shown(file)): \(entry)" }
 }
 
 /// What the inputs of one `add` hold, counted so that nothing can be dropped silently: every entry is an
@@ -55,28 +55,26 @@ public enum ImportError: Error, Equatable, Sendable, CustomStringConvertible {
     /// An entry of another authenticator's export whose names, note or secret `AccountLimits` refuses.
     case unacceptable(file: String, entry: Int, reason: String)
 
-    static func name(_ file: String) -> String { file == "-" ? "standard input" : file }
-
     public var description: String {
         switch self {
         case let .notAURI(file, line):
-            return "\(ImportError.name(file)): line \(line): not an otpauth:// or otpauth-migration:// URI"
+            return "\(InputName.shown(file)): line \(line): not an otpauth:// or otpauth-migration:// URI"
         case let .badURI(file, line, error):
-            return "\(ImportError.name(file)): \(line.map { "line \($0): " } ?? "QR code: ")\(error)"
+            return "\(InputName.shown(file)): \(line.map { "line \($0): " } ?? "QR code: ")\(error)"
         case let .badExport(file, line, error):
-            return "\(ImportError.name(file)): \(line.map { "line \($0): " } ?? "QR code: ")\(error)"
+            return "\(InputName.shown(file)): \(line.map { "line \($0): " } ?? "QR code: ")\(error)"
         case let .noOTPQRCode(file, found):
-            return "\(ImportError.name(file)): \(found == 1 ? "the QR code is" : "none of the \(found) QR codes is") not an otpauth:// URI"
+            return "\(InputName.shown(file)): \(found == 1 ? "the QR code is" : "none of the \(found) QR codes is") not an otpauth:// URI"
         case let .noURIs(file):
-            return "\(ImportError.name(file)): no otpauth:// URIs in this file"
+            return "\(InputName.shown(file)): no otpauth:// URIs in this file"
         case let .incompleteExport(error):
             return "\(error)"
         case let .format(file, error):
-            return "\(ImportError.name(file)): \(error)"
+            return "\(InputName.shown(file)): \(error)"
         case let .notText(file, reason):
-            return "\(ImportError.name(file)): \(reason)"
+            return "\(InputName.shown(file)): \(reason)"
         case let .unacceptable(file, entry, reason):
-            return "\(ImportError.name(file)): entry \(entry): \(reason)"
+            return "\(InputName.shown(file)): entry \(entry): \(reason)"
         case let .unsupported(entries):
             let shown = entries.prefix(10).map(\.description).joined(separator: "; ")
             let more = entries.count > 10 ? "; and \(entries.count - 10) more" : ""

@@ -1,3 +1,4 @@
+import OTP
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -72,42 +73,5 @@ enum JSONValue: Codable, Equatable, Sendable {
                                           : [.sortedKeys, .withoutEscapingSlashes]
         // Encoding a JSONValue cannot fail: every case is a plain JSON value (doubles are finite, having been parsed).
         return Array((try? encoder.encode(self)) ?? Data())
-    }
-}
-
-/// Lower-case hexadecimal, as the Aegis header writes nonces, tags, keys and salts.
-enum Hex {
-    static func encode(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 15)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    /// Either case; nil on an odd length or any other character.
-    static func decode(_ text: String) -> [UInt8]? {
-        let utf8 = Array(text.utf8)
-        guard utf8.count % 2 == 0 else { return nil }
-        func value(_ c: UInt8) -> UInt8? {
-            switch c {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
-            default: return nil
-            }
-        }
-        var out: [UInt8] = []
-        out.reserveCapacity(utf8.count / 2)
-        var index = 0
-        while index < utf8.count {
-            guard let high = value(utf8[index]), let low = value(utf8[index + 1]) else { return nil }
-            out.append(high << 4 | low)
-            index += 2
-        }
-        return out
     }
 }

@@ -1,3 +1,4 @@
+import OTP
 /// What a file that is neither an image nor another app's export is, when it is not text authv can read:
 /// `add` says "not UTF-8 text" of text it cannot read (another encoding, a stray NUL) and keeps "not an
 /// image" for the rest.
@@ -66,8 +67,5 @@ public enum TextInput {
         byte < 0x20 && ![0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1B].contains(byte)
     }
 
-    static func hex(_ byte: UInt8) -> String {
-        let digits = Array("0123456789abcdef")
-        return "0x" + String([digits[Int(byte >> 4)], digits[Int(byte & 15)]])
-    }
+    static func hex(_ byte: UInt8) -> String { "0x" + Hex.encode([byte]) }
 }

@@ -187,7 +187,7 @@ final class Passwords {
             }
             password = text
         } else {
-            let shown = input == "-" ? "standard input" : input
+            let shown = InputName.shown(input)
             guard let typed = Console.ask("Password of \(format) file \(shown): ", echo: false) else {
                 throw .noPassword("the \(format) file is encrypted: give its password with --password-file PFILE (there is no terminal to ask on)")
             }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import OTP
 import Scan
 import Vault
 
@@ -36,10 +37,10 @@ extension Authv {
             } else if let decoded = String(validating: bytes, as: UTF8.self), !bytes.contains(0) {
                 text = decoded
             } else {
-                throw Failure("\(file == "-" ? "standard input" : file): neither text nor PDF")
+                throw Failure("\(InputName.shown(file)): neither text nor PDF")
             }
             let found = RecoveryCodes.parse(text)
-            guard !found.isEmpty else { throw Failure("\(file == "-" ? "standard input" : file): no recovery codes found") }
+            guard !found.isEmpty else { throw Failure("\(InputName.shown(file)): no recovery codes found") }
             let (selected, earlier) = try Keyring.open().setRecoveryCodes(found, for: query)
             var note = "stored \(found.count) recovery code\(found.count == 1 ? "" : "s") for \(selected.account.displayName)"
             if let earlier { note += " (replacing \(earlier.codes.count) kept before)" }

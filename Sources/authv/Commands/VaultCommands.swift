@@ -49,12 +49,7 @@ extension Authv {
                 abstract: "Move every account (with its recovery codes) from the keyring into the vault.")
 
             func run() throws {
-                let vault = try VaultCommand.openVault()
-                let lock = try StoreLock()
-                defer { withExtendedLifetime(lock) {} }
-                let count = try StoreMove.fromKeyring(try KeyringStore(), to: vault)
-                Keyring.recordMove(count, from: .keyring, to: .vault(path: vault.path, named: false))
-                Console.note("moved \(count) account\(count == 1 ? "" : "s") from the keyring into the vault \(vault.path)")
+                try VaultCommand.move(toVault: true)
             }
         }
 
@@ -64,13 +59,22 @@ extension Authv {
                 abstract: "Move every account (with its recovery codes) from the vault into the keyring.")
 
             func run() throws {
-                let vault = try VaultCommand.openVault()
-                let lock = try StoreLock()
-                defer { withExtendedLifetime(lock) {} }
-                let count = try StoreMove.toKeyring(vault, to: try KeyringStore())
-                Keyring.recordMove(count, from: .vault(path: vault.path, named: false), to: .keyring)
-                Console.note("moved \(count) account\(count == 1 ? "" : "s") from the vault \(vault.path) into the keyring")
+                try VaultCommand.move(toVault: false)
             }
+        }
+
+        /// Moves every account between the keyring and the vault in use, under the store's lock.
+        static func move(toVault: Bool) throws {
+            let vault = try VaultCommand.openVault()
+            let lock = try Keyring.lock()
+            defer { withExtendedLifetime(lock) {} }
+            let keyring = try KeyringStore()
+            let count = toVault ? try StoreMove.fromKeyring(keyring, to: vault) : try StoreMove.toKeyring(vault, to: keyring)
+            let file = StoreLocation.vault(path: vault.path, named: false)
+            Keyring.recordMove(count, from: toVault ? .keyring : file, to: toVault ? file : .keyring)
+            let accounts = "\(count) account\(count == 1 ? "" : "s")"
+            Console.note(toVault ? "moved \(accounts) from the keyring into the vault \(vault.path)"
+                                 : "moved \(accounts) from the vault \(vault.path) into the keyring")
         }
 
         /// The vault in use (AUTHV_VAULT or the default path), opened with its kept key or password.
