@@ -202,6 +202,7 @@ public final class FileStore: AccountStore {
     /// moment leaves PATH either the old or the new vault, both readable.
     private func write(_ bytes: [UInt8]) throws(StoreError) {
         try FaultInjection.check("vault-write")
+        removeDeadWritersFiles()
         do {
             if access(path, F_OK) == 0 {
                 try AtomicFile.write(try FileStore.read(path), to: path + FileStore.backupSuffix, replace: true)
@@ -213,6 +214,29 @@ public final class FileStore: AccountStore {
         } catch {
             throw error as! StoreError
         }
+    }
+
+    /// Removes the temporary files that writers of this vault and of its `.bak` left when they were killed
+    /// mid-write (`AtomicFile.temporaryPrefix`: `.authv-vault.json.XXXXXX`, `.authv-vault.json.bak.XXXXXX`).
+    /// Called under `StoreLock`, which every writer of the vault holds from its read to its rename: a
+    /// writer that is still alive never leaves its temporary file behind the lock, so every one found
+    /// here is a dead writer's. Other files of the folder are never touched.
+    private func removeDeadWritersFiles() {
+        guard let slash = path.lastIndex(of: "/") else { return }
+        let folder = slash == path.startIndex ? "/" : String(path[..<slash])
+        let name = String(path[path.index(after: slash)...])
+        let prefixes = [AtomicFile.temporaryPrefix(for: name), AtomicFile.temporaryPrefix(for: name + FileStore.backupSuffix)]
+        guard let directory = opendir(folder) else { return }
+        defer { closedir(directory) }
+        var dead: [String] = []
+        while let entry = readdir(directory) {
+            let entryName = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            // mkstemp's six characters after the prefix, nothing more.
+            if prefixes.contains(where: { entryName.hasPrefix($0) && entryName.utf8.count == $0.utf8.count + 6 }) {
+                dead.append(entryName)
+            }
+        }
+        for entryName in dead { unlink(folder + "/" + entryName) }
     }
 
     // MARK: helpers
@@ -262,6 +286,14 @@ public final class FileStore: AccountStore {
 /// the step fail with an error (and with `AUTHV_FAULT_KILL` set, kills the process there, as a crash or
 /// a power cut would). Debug builds only: in release builds `check` does nothing.
 public enum FaultInjection {
+    /// `AUTHV_FAULT=write-midway:NAME` kills the process (SIGKILL) when half of the bytes of a file
+    /// named NAME are written (to its temporary file, by `AtomicFile`): a crash in the middle of a write.
+    public static func midway(writing name: String) {
+        #if DEBUG
+        if let fault = getenv("AUTHV_FAULT").map({ String(cString: $0) }), fault == "write-midway:" + name { raise(SIGKILL) }
+        #endif
+    }
+
     public static func check(_ step: String) throws(StoreError) {
         #if DEBUG
         if let fault = getenv("AUTHV_FAULT").map({ String(cString: $0) }), fault == step {

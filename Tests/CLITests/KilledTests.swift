@@ -54,7 +54,7 @@ struct KilledTests {
             process.environment = session.keyring.environment.merging(extra) { $1 }
             process.currentDirectoryURL = URL(fileURLWithPath: session.folder)
             let out = session.folder + "/killed-\(UUID().uuidString).out"
-            FileManager.default.createFile(atPath: out, contents: nil)
+            _ = FileManager.default.createFile(atPath: out, contents: nil)
             process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
             process.standardError = FileHandle.nullDevice
             try process.run()
@@ -63,6 +63,26 @@ struct KilledTests {
             process.waitUntilExit()
             defer { try? FileManager.default.removeItem(atPath: out) }
             return (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+        }
+
+        /// Starts authv and kills it the moment it prints its first byte (the worst moment for a command
+        /// that must store before it shows: a code shown before its counter is stored is shown again by
+        /// the next run); what it printed.
+        func authvKilledAtFirstOutput(_ arguments: [String]) throws -> String {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: authvBinary)
+            process.arguments = arguments
+            process.environment = session.keyring.environment.merging(extra) { $1 }
+            process.currentDirectoryURL = URL(fileURLWithPath: session.folder)
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            var printed = output.fileHandleForReading.readData(ofLength: 1)  // the first byte, or nothing at the end
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            printed += output.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return String(decoding: printed, as: UTF8.self)
         }
 
         /// The accounts as authv lists them, and that nothing stored is unreadable (doctor's count).
@@ -96,6 +116,15 @@ struct KilledTests {
             try place.empty()
             try #require(try place.accounts().isEmpty)
             _ = try place.authvKilled(after: Double.random(in: 0...(whole * 1.2)), ["add", file])
+            // What the kill left: on the vault (one write) none or all 50; on the keyring (one item per
+            // account) some of them, each once.
+            let left = try place.accounts()
+            if store == .vault {
+                #expect(left.isEmpty || left == Self.names, "round \(round): the vault holds none or all after the kill, not \(left.count)")
+            } else {
+                #expect(Set(left).count == left.count && Set(left).isSubset(of: Self.names), "round \(round): after the kill: \(left)")
+            }
+            try place.expectNothingHalfWritten()
             let again = try place.authv("add", file)
             #expect(again.status == 0, "round \(round): the add run again: \(again.stderr)")
             #expect(try place.accounts() == Self.names, "round \(round): exactly the 50 accounts, each once")
@@ -128,11 +157,18 @@ struct KilledTests {
         let secret = Array("12345678901234567890".utf8)   // RFC 4226's
         let hotp = "otpauth://hotp/Counter:kill?secret=\(Base32.encode(secret))&issuer=Counter&counter=0"
         #expect(try place.authv("add", try place.session.file("hotp.txt", hotp + "\n")).status == 0)
+        // Kills land within the command's own run time (measured here, unkilled), so that most of them
+        // cut it short rather than come after it ended.
         var shown: [String] = []
+        let started = Date()
+        shown += try place.authv("code", "counter").stdout.split(separator: "\n").map(String.init)
+        let codeTime = Date().timeIntervalSince(started)
         for run in 0..<40 {
-            let output = run % 2 == 0
-                ? try place.authvKilled(after: Double.random(in: 0...0.15), ["code", "counter"])
-                : try place.authv("code", "counter").stdout
+            let output = switch run % 4 {
+            case 0: try place.authvKilled(after: Double.random(in: 0...(codeTime * 1.2)), ["code", "counter"])
+            case 2: try place.authvKilledAtFirstOutput(["code", "counter"])
+            default: try place.authv("code", "counter").stdout
+            }
             shown += output.split(separator: "\n").map(String.init)
         }
         #expect(Set(shown).count == shown.count, "an HOTP code shown twice: \(shown)")
@@ -141,16 +177,59 @@ struct KilledTests {
         let early = shown.filter { appendixD.contains($0) }
         #expect(early == appendixD.filter { early.contains($0) }, "codes in counter order")
 
-        let codes = try place.session.file("codes.txt", (1...12).map { "code-\($0)-\(1000 + $0)" }.joined(separator: "\n") + "\n")
+        let file = (1...24).map { "code-\($0)-\(1000 + $0)" }
+        let codes = try place.session.file("codes.txt", file.joined(separator: "\n") + "\n")
         #expect(try place.authv("recovery", "add", "counter", codes).status == 0)
         var used: [String] = []
-        for run in 0..<12 {
-            let output = run % 2 == 0
-                ? try place.authvKilled(after: Double.random(in: 0...0.15), ["recovery", "use", "counter"])
-                : try place.authv("recovery", "use", "counter").stdout
+        let useStarted = Date()
+        used += try place.authv("recovery", "use", "counter").stdout.split(separator: "\n").map(String.init)
+        let useTime = Date().timeIntervalSince(useStarted)
+        for run in 0..<23 {
+            let output = switch run % 4 {
+            case 0: try place.authvKilled(after: Double.random(in: 0...(useTime * 1.2)), ["recovery", "use", "counter"])
+            case 2: try place.authvKilledAtFirstOutput(["recovery", "use", "counter"])
+            default: try place.authv("recovery", "use", "counter").stdout
+            }
             used += output.split(separator: "\n").map(String.init)
         }
         #expect(Set(used).count == used.count, "a recovery code shown twice: \(used)")
+        // Every code shown is one of the file's, taken in order (a kill may skip one: marked, never shown).
+        #expect(used == file.filter { used.contains($0) }, "recovery codes in order: \(used)")
         try place.expectNothingHalfWritten()
+    }
+
+    /// A vault write killed in the middle (half of the bytes written, by `AUTHV_FAULT=write-midway:NAME`
+    /// in debug builds), of the `.bak` and of the vault itself: the vault opens, in authv and in the
+    /// Python reader, holding what it held before; the code was not shown (the counter is stored first);
+    /// the dead writer's temporary file is left, and the next write removes it (and nothing else).
+    @Test func aVaultWriteKilledMidwayLeavesTheOldVaultAndTheNextWriteClearsItsLeftover() throws {
+        let place = try Place(.vault)
+        let folder = place.session.folder
+        let vault = folder + "/vault.json"
+        let password = try #require(place.extra["AUTHV_VAULT_PASSWORD_FILE"])
+        let hotp = "otpauth://hotp/Counter:kill?secret=\(Base32.encode(Array("12345678901234567890".utf8)))&issuer=Counter&counter=0"
+        #expect(try place.authv("add", try place.session.file("hotp.txt", hotp + "\n")).status == 0)
+        #expect(try place.authv("code", "counter").stdout == "755224\n")
+        let other = try place.session.file(".authv-notes.txt.Ab12Cd", "another program's file\n")
+        let leftovers = { try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasPrefix(".authv-vault.json") }.sorted() }
+        for target in ["vault.json.bak", "vault.json"] {
+            let before = try vaultContents(vault, passwordFile: password).uris
+            let backup = try vaultContents(vault + ".bak", passwordFile: password).uris
+            let killed = try place.session.authv("code", "counter", extra: place.extra.merging(["AUTHV_FAULT": "write-midway:\(target)"]) { $1 })
+            #expect(killed.status == 128 + SIGKILL && killed.stdout.isEmpty, "\(target): \(killed.status) \(killed.stdout)")
+            #expect(try vaultContents(vault, passwordFile: password).uris == before, "\(target): the vault as it was")
+            #expect(try vaultContents(vault + ".bak", passwordFile: password).uris == (target == "vault.json" ? before : backup),
+                    "\(target): the previous version readable")
+            let left = try leftovers()
+            #expect(left.count == 1 && left[0].hasPrefix(".authv-\(target).") && left[0].count == ".authv-\(target).".count + 6,
+                    "\(target): the dead writer's temporary file: \(left)")
+            // The next write: the code of the counter the killed run did not store, and no leftover.
+            let next = try place.authv("code", "counter").stdout
+            #expect(next == (target == "vault.json.bak" ? "287082\n" : "359152\n"), "\(target): RFC 4226's code for the counter not stored: \(next)")
+            let after = try leftovers()
+            #expect(after.isEmpty, "\(target): left after the next write: \(after)")
+            try place.expectNothingHalfWritten()
+        }
+        #expect(FileManager.default.fileExists(atPath: other), "a file of another program kept")
     }
 }
