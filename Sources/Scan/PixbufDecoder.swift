@@ -95,6 +95,10 @@ enum PixbufDecoder {
         if let declared = declaredLength(bytes, format: format), bytes.count < declared {
             throw ScanError(file: file, reason: .truncated)
         }
+        if format == .bmp, let size = bmpHeaderSize(bytes), !bmpHeaderSizes.contains(size) {
+            // gdk-pixbuf's BMP loader allocates what the header declares before it reads it.
+            throw ScanError(file: file, reason: .corrupt("a BMP header of \(size) bytes, which is none BMP defines"))
+        }
         let gdk: GdkPixbufAPI
         switch GdkPixbufAPI.shared {
         case let .success(api): gdk = api
@@ -180,6 +184,16 @@ enum PixbufDecoder {
         default:
             return nil
         }
+    }
+
+    /// The sizes BMP's information header comes in (BITMAPCOREHEADER 12, OS/2 2.x 16 and 64, and
+    /// BITMAPINFOHEADER 40 with its versions 52, 56, 108 and 124).
+    static let bmpHeaderSizes: Set<Int> = [12, 16, 40, 52, 56, 64, 108, 124]
+
+    /// The size a BMP's information header declares (the 4 bytes after the 14-byte file header).
+    static func bmpHeaderSize(_ bytes: [UInt8]) -> Int? {
+        guard bytes.count >= 18 else { return nil }
+        return (0..<4).reduce(0) { $0 | Int(bytes[14 + $1]) << (8 * $1) }
     }
 
     /// A PNG ends with an IEND chunk; without it the file was cut short.

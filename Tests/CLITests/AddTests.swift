@@ -133,6 +133,8 @@ struct BadInputTests {
         ("qr/huge-20000x20000.png", "too large (20000x20000 pixels; the limit is 200 megapixels)"),
         ("qr/truncated.bmp", "truncated image (the file ends too early)"),
         ("qr/truncated.webp", "truncated image (the file ends too early)"),
+        // Found by a fuzz run (Fixtures/fuzz/README.md): gdk-pixbuf allocated the 3 GB its header declared.
+        ("fuzz/image/bmp-dib-header-3gb.bmp", "damaged image (a BMP header of 3031741440 bytes, which is none BMP defines)"),
         ("qr/jpeg-header-65500x65500.jpg", "too large (65500x65500 pixels; the limit is 200 megapixels)"),
         ("qr/google-export-2-of-2.png", "Google Authenticator export is incomplete: QR code 1 of 2 missing (scan every part)"),
         ("does-not-exist.png", "no such file"),
