@@ -110,40 +110,51 @@ public enum Crypto {
         return out
     }
 
-    /// scrypt key derivation (RFC 7914).
-    public static func scrypt(password: [UInt8], salt: [UInt8], n: UInt64, r: UInt64, p: UInt64,
-                              length: Int) throws(CryptoError) -> [UInt8] {
+    /// A new random key of `count` bytes from OpenSSL's CSPRNG, written straight into its secret memory.
+    public static func randomKey(_ count: Int) throws(CryptoError) -> SecretBytes {
         try ready()
-        var out = [UInt8](repeating: 0, count: length)
-        // scrypt needs 128 * r * N bytes (plus a little); allow that much and no more.
-        let maxMemory = 128 * r * n * 2 + 1 << 20
-        let ok = password.withUnsafeBufferPointer { pw in
-            salt.withUnsafeBufferPointer { s in
-                EVP_PBE_scrypt(pw.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) },
-                               pw.count, s.baseAddress, s.count, n, r, p, maxMemory, &out, length) == 1
+        return try SecretBytes(count: count) { out throws(CryptoError) in
+            guard count == 0 || RAND_bytes(out.baseAddress!.assumingMemoryBound(to: UInt8.self), Int32(count)) == 1 else {
+                throw CryptoError.fromOpenSSL("random bytes")
             }
         }
-        guard ok else { throw CryptoError.fromOpenSSL("scrypt") }
-        return out
+    }
+
+    /// scrypt key derivation (RFC 7914): the key is written straight into its secret memory.
+    public static func scrypt(password: SecretBytes, salt: [UInt8], n: UInt64, r: UInt64, p: UInt64,
+                              length: Int) throws(CryptoError) -> SecretBytes {
+        try ready()
+        // scrypt needs 128 * r * N bytes (plus a little); allow that much and no more.
+        let maxMemory = 128 * r * n * 2 + 1 << 20
+        return try SecretBytes(count: length) { out throws(CryptoError) in
+            let ok = password.withUnsafeBytes { pw in
+                salt.withUnsafeBufferPointer { s in
+                    EVP_PBE_scrypt(pw.baseAddress?.assumingMemoryBound(to: CChar.self), pw.count, s.baseAddress, s.count,
+                                   n, r, p, maxMemory, out.baseAddress?.assumingMemoryBound(to: UInt8.self), length) == 1
+                }
+            }
+            guard ok else { throw CryptoError.fromOpenSSL("scrypt") }
+        }
     }
 
     /// PBKDF2 (RFC 8018) with HMAC over `algorithm`. The caller bounds `iterations` (a file names it).
-    public static func pbkdf2(_ algorithm: HashAlgorithm, password: [UInt8], salt: [UInt8], iterations: Int,
-                              length: Int) throws(CryptoError) -> [UInt8] {
+    /// The key is written straight into its secret memory.
+    public static func pbkdf2(_ algorithm: HashAlgorithm, password: SecretBytes, salt: [UInt8], iterations: Int,
+                              length: Int) throws(CryptoError) -> SecretBytes {
         try ready()
         guard iterations >= 1, iterations <= Int(Int32.max), length >= 1, length <= 1024 else {
             throw CryptoError(operation: "PBKDF2", reason: "iterations or length out of range")
         }
-        var out = [UInt8](repeating: 0, count: length)
-        let ok = password.withUnsafeBufferPointer { pw in
-            salt.withUnsafeBufferPointer { s in
-                PKCS5_PBKDF2_HMAC(pw.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) },
-                                  Int32(pw.count), s.baseAddress, Int32(s.count), Int32(iterations), algorithm.md,
-                                  Int32(length), &out) == 1
+        return try SecretBytes(count: length) { out throws(CryptoError) in
+            let ok = password.withUnsafeBytes { pw in
+                salt.withUnsafeBufferPointer { s in
+                    PKCS5_PBKDF2_HMAC(pw.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(pw.count), s.baseAddress,
+                                      Int32(s.count), Int32(iterations), algorithm.md, Int32(length),
+                                      out.baseAddress?.assumingMemoryBound(to: UInt8.self)) == 1
+                }
             }
+            guard ok else { throw CryptoError.fromOpenSSL("PBKDF2") }
         }
-        guard ok else { throw CryptoError.fromOpenSSL("PBKDF2") }
-        return out
     }
 
     /// SHA-256 of `data`.
@@ -159,7 +170,7 @@ public enum Crypto {
     /// The AES-256-GCM keystream applied to `ciphertext` WITHOUT checking the tag: never a result to use,
     /// only a diagnosis after `aesGCMOpen` failed. Plaintext that still has its expected shape shows the key
     /// was right and the data was altered; noise shows a wrong key (for formats with no password check).
-    public static func aesGCMDecryptUnverified(key: [UInt8], nonce: [UInt8], ciphertext: [UInt8]) throws(CryptoError) -> [UInt8] {
+    public static func aesGCMDecryptUnverified(key: SecretBytes, nonce: [UInt8], ciphertext: [UInt8]) throws(CryptoError) -> [UInt8] {
         try ready()
         guard key.count == 32, nonce.count == 12 else { throw CryptoError(operation: "AES-256-CTR", reason: "key must be 32 bytes, nonce 12") }
         // GCM encrypts with CTR mode from the counter block nonce || 2 (block 1 masks the tag).
@@ -168,16 +179,17 @@ public enum Crypto {
         defer { EVP_CIPHER_CTX_free(ctx) }
         var out = [UInt8](repeating: 0, count: ciphertext.count + 16)
         var length: Int32 = 0
-        guard EVP_DecryptInit_ex(ctx, EVP_aes_256_ctr(), nil, key, counter) == 1,
+        guard key.withKey({ EVP_DecryptInit_ex(ctx, EVP_aes_256_ctr(), nil, $0, counter) }) == 1,
               ciphertext.isEmpty || EVP_DecryptUpdate(ctx, &out, &length, ciphertext, Int32(ciphertext.count)) == 1 else {
             throw CryptoError.fromOpenSSL("AES-256-CTR")
         }
-        return Array(out.prefix(Int(length)))
+        out.removeSubrange(Int(length)...)  // in place: no second copy of the plaintext
+        return out
     }
 
     /// Decrypts AES-256-CBC with PKCS#7 padding (32-byte key, 16-byte IV); with `padding: false` the raw
     /// blocks, unchecked (only to look at what a failed decryption produced). Throws on a bad padding.
-    public static func aesCBCDecrypt(key: [UInt8], iv: [UInt8], ciphertext: [UInt8], padding: Bool = true) throws(CryptoError) -> [UInt8] {
+    public static func aesCBCDecrypt(key: SecretBytes, iv: [UInt8], ciphertext: [UInt8], padding: Bool = true) throws(CryptoError) -> [UInt8] {
         try ready()
         guard key.count == 32, iv.count == 16, !ciphertext.isEmpty, ciphertext.count % 16 == 0 else {
             throw CryptoError(operation: "AES-256-CBC", reason: "key must be 32 bytes, IV 16, data whole blocks")
@@ -186,7 +198,7 @@ public enum Crypto {
         defer { EVP_CIPHER_CTX_free(ctx) }
         var out = [UInt8](repeating: 0, count: ciphertext.count + 16)
         var length: Int32 = 0, final: Int32 = 0
-        guard EVP_DecryptInit_ex(ctx, EVP_aes_256_cbc(), nil, key, iv) == 1,
+        guard key.withKey({ EVP_DecryptInit_ex(ctx, EVP_aes_256_cbc(), nil, $0, iv) }) == 1,
               EVP_CIPHER_CTX_set_padding(ctx, padding ? 1 : 0) == 1,
               EVP_DecryptUpdate(ctx, &out, &length, ciphertext, Int32(ciphertext.count)) == 1 else {
             throw CryptoError.fromOpenSSL("AES-256-CBC")
@@ -194,9 +206,11 @@ public enum Crypto {
         let ok = out.withUnsafeMutableBufferPointer { EVP_DecryptFinal_ex(ctx, $0.baseAddress! + Int(length), &final) == 1 }
         guard ok else {
             _ = CryptoError.fromOpenSSL("AES-256-CBC")
+            SecretBytes.wipe(&out)
             throw CryptoError(operation: "AES-256-CBC", reason: "bad padding (wrong key or altered data)")
         }
-        return Array(out.prefix(Int(length + final)))
+        out.removeSubrange(Int(length + final)...)  // in place: no second copy of the plaintext
+        return out
     }
 
     /// The output of AES-256-GCM sealing.
@@ -210,7 +224,7 @@ public enum Crypto {
     }
 
     /// Encrypts and authenticates with AES-256-GCM (32-byte key, 12-byte nonce, 16-byte tag).
-    public static func aesGCMSeal(key: [UInt8], nonce: [UInt8], plaintext: [UInt8],
+    public static func aesGCMSeal(key: SecretBytes, nonce: [UInt8], plaintext: [UInt8],
                                   aad: [UInt8] = []) throws(CryptoError) -> Sealed {
         try ready()
         let context = try GCMContext(key: key, nonce: nonce, encrypt: true)
@@ -221,17 +235,18 @@ public enum Crypto {
     }
 
     /// Decrypts AES-256-GCM; throws when the tag does not verify (wrong key or altered data).
-    public static func aesGCMOpen(key: [UInt8], nonce: [UInt8], sealed: Sealed,
+    public static func aesGCMOpen(key: SecretBytes, nonce: [UInt8], sealed: Sealed,
                                   aad: [UInt8] = []) throws(CryptoError) -> [UInt8] {
         try ready()
         guard sealed.tag.count == 16 else { throw CryptoError(operation: "AES-256-GCM open", reason: "tag must be 16 bytes") }
         let context = try GCMContext(key: key, nonce: nonce, encrypt: false)
         try context.authenticate(aad)
-        let plaintext = try context.update(sealed.ciphertext)
+        var plaintext = try context.update(sealed.ciphertext)
         try context.setTag(sealed.tag)
         do {
             try context.finish()
         } catch {
+            SecretBytes.wipe(&plaintext)
             throw CryptoError(operation: "AES-256-GCM open", reason: "authentication failed (wrong key or altered data)")
         }
         return plaintext
@@ -244,14 +259,14 @@ private final class GCMContext {
     let encrypt: Bool
     var operation: String { encrypt ? "AES-256-GCM seal" : "AES-256-GCM open" }
 
-    init(key: [UInt8], nonce: [UInt8], encrypt: Bool) throws(CryptoError) {
+    init(key: SecretBytes, nonce: [UInt8], encrypt: Bool) throws(CryptoError) {
         self.encrypt = encrypt
         let name = encrypt ? "AES-256-GCM seal" : "AES-256-GCM open"
         guard key.count == 32 else { throw CryptoError(operation: name, reason: "key must be 32 bytes") }
         guard nonce.count == 12 else { throw CryptoError(operation: name, reason: "nonce must be 12 bytes") }
         guard let ctx = EVP_CIPHER_CTX_new() else { throw CryptoError.fromOpenSSL(name) }
         self.ctx = ctx
-        let ok = EVP_CipherInit_ex(ctx, EVP_aes_256_gcm(), nil, key, nonce, encrypt ? 1 : 0) == 1
+        let ok = key.withKey { EVP_CipherInit_ex(ctx, EVP_aes_256_gcm(), nil, $0, nonce, encrypt ? 1 : 0) } == 1
         guard ok else { throw CryptoError.fromOpenSSL(name) }
     }
 
@@ -272,7 +287,8 @@ private final class GCMContext {
         guard EVP_CipherUpdate(ctx, &out, &outLength, input, Int32(input.count)) == 1 else {
             throw CryptoError.fromOpenSSL(operation)
         }
-        return Array(out.prefix(Int(outLength)))
+        out.removeSubrange(Int(outLength)...)  // in place: no second copy of the plaintext
+        return out
     }
 
     func finish() throws(CryptoError) {
@@ -294,5 +310,12 @@ private final class GCMContext {
         guard EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, 16, &tag) == 1 else {
             throw CryptoError.fromOpenSSL(operation)
         }
+    }
+}
+
+extension SecretBytes {
+    /// The bytes as the `const unsigned char *` key argument of an OpenSSL call, in place.
+    func withKey<R>(_ body: (UnsafePointer<UInt8>?) -> R) -> R {
+        withUnsafeBytes { body($0.baseAddress?.assumingMemoryBound(to: UInt8.self)) }
     }
 }

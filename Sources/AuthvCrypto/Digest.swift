@@ -15,7 +15,7 @@ extension Crypto {
 extension Crypto {
     /// AES-256-CBC decryption with PKCS#7 padding (Authy's token secrets). Throws when the padding is not
     /// valid, which a wrong key gives almost always.
-    public static func aesCBCDecrypt(key: [UInt8], iv: [UInt8], ciphertext: [UInt8]) throws(CryptoError) -> [UInt8] {
+    public static func aesCBCDecrypt(key: SecretBytes, iv: [UInt8], ciphertext: [UInt8]) throws(CryptoError) -> [UInt8] {
         _ = initialised
         guard key.count == 32, iv.count == 16, !ciphertext.isEmpty, ciphertext.count % 16 == 0 else {
             throw CryptoError(operation: "AES-256-CBC", reason: "a key, IV or ciphertext of the wrong length")
@@ -25,7 +25,7 @@ extension Crypto {
         var out = [UInt8](repeating: 0, count: ciphertext.count + 16)
         var written: Int32 = 0
         var final: Int32 = 0
-        let ok = EVP_DecryptInit_ex(context, EVP_aes_256_cbc(), nil, key, iv) == 1
+        let ok = key.withKey({ EVP_DecryptInit_ex(context, EVP_aes_256_cbc(), nil, $0, iv) }) == 1
             && EVP_DecryptUpdate(context, &out, &written, ciphertext, Int32(ciphertext.count)) == 1
         guard ok else { throw CryptoError.fromOpenSSL("AES-256-CBC") }
         let padded = out.withUnsafeMutableBufferPointer { buffer in
@@ -33,8 +33,10 @@ extension Crypto {
         }
         guard padded else {
             ERR_clear_error()
+            SecretBytes.wipe(&out)
             throw CryptoError(operation: "AES-256-CBC", reason: "the padding is not valid (a wrong key, or altered data)")
         }
-        return Array(out.prefix(Int(written + final)))
+        out.removeSubrange(Int(written + final)...)  // in place: no second copy of the plaintext
+        return out
     }
 }

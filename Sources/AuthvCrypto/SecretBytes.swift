@@ -46,6 +46,16 @@ public struct SecretBytes: Sendable {
         self = bytes.withUnsafeBytes { SecretBytes(copying: $0) }
     }
 
+    /// The UTF-8 bytes of `text` (a password given as text), written straight into the secret's memory.
+    /// The String itself cannot be wiped (Swift strings are immutable and shared): keep it short-lived.
+    public init(utf8 text: String) {
+        let utf8 = text.utf8
+        storage = Storage.make(capacity: utf8.count, onRelease: nil) { buffer in
+            buffer.copyBytes(from: utf8)
+            return utf8.count
+        }
+    }
+
     /// A copy of `bytes` whose memory, once wiped, is passed to `onRelease` just before it is freed: the
     /// one way a test can look at that memory at that moment (reading it after `free` would be undefined).
     @_spi(Testing)

@@ -19,7 +19,11 @@ enum SecretMemory {
 
     /// Locks the pages of `size` bytes (>= 1) at `base`; true when they are locked and counted.
     static func lock(_ base: UnsafeMutableRawPointer, _ size: Int) -> Bool {
+        #if AUTHV_NO_MLOCK  // Benchmarks/secrets.sh builds this, to measure what locking costs
+        return false
+        #else
         state.withLock { $0.lock(UInt(bitPattern: base), size, lockPage: lockPage, unlockPage: unlockPage) }
+        #endif
     }
 
     /// Gives back what `lock` took (only called for secrets that `lock` answered true for).

@@ -92,8 +92,10 @@ public enum OTPAuthURI {
     /// Builds an account from the decoded parts of a URI, checking every parameter: the one place that
     /// judges them, for otpauth URIs and for accounts typed in (`add --manual`). `parameters` has
     /// lower-case names (secret, issuer, algorithm, digits, period, counter, encoder, note); others are ignored.
+    /// `secret`, when given, is the secret itself (from a format that stores bytes) and takes the place of
+    /// the `secret` parameter, so that no Base32 text of it is made.
     public static func account(typeName: String, labelIssuer: String, name accountName: String,
-                               parameters: [String: String]) throws(URIError) -> Account {
+                               parameters: [String: String], secret given: SecretBytes? = nil) throws(URIError) -> Account {
         var type: OTPType
         switch typeName.lowercased() {
         case "totp": type = .totp
@@ -101,9 +103,14 @@ public enum OTPAuthURI {
         case "steam": type = .steam
         default: throw .unknownType(typeName)
         }
-        guard let secretText = parameters["secret"] else { throw .missingParameter("secret") }
         let secret: SecretBytes
-        do { secret = try Base32.decode(secretText) } catch { throw .invalidSecret(error) }
+        if let given {
+            guard !given.isEmpty else { throw .invalidSecret(.empty) }
+            secret = given
+        } else {
+            guard let secretText = parameters["secret"] else { throw .missingParameter("secret") }
+            do { secret = try Base32.decode(secretText) } catch { throw .invalidSecret(error) }
+        }
 
         if type == .totp, let encoder = parameters["encoder"], encoder.lowercased() == "steam" {
             type = .steam

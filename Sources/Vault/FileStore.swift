@@ -1,4 +1,5 @@
 public import OTP
+public import AuthvCrypto
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -54,7 +55,7 @@ public final class FileStore: AccountStore {
     public static let backupSuffix = ".bak"
 
     /// Opens the vault at `path` with the key that `authv unlock` kept, else with `password()`.
-    public init(path: String, password: () throws(StoreError) -> [UInt8]) throws(StoreError) {
+    public init(path: String, password: () throws(StoreError) -> SecretBytes) throws(StoreError) {
         self.path = KeyCache.absolute(path)
         let bytes = try FileStore.read(self.path)
         let file: AegisFile
@@ -82,7 +83,7 @@ public final class FileStore: AccountStore {
 
     /// Creates a new, empty encrypted vault at `path` (its folder made 0700 if missing); never replaces
     /// an existing file.
-    public static func create(at path: String, password: [UInt8]) throws(StoreError) {
+    public static func create(at path: String, password: SecretBytes) throws(StoreError) {
         guard access(path, F_OK) != 0 else { throw .vault("\(path) already exists; nothing was changed") }
         try makeFolders(for: path)
         let bytes: [UInt8]

@@ -1,4 +1,5 @@
 internal import CLinux
+public import AuthvCrypto
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -21,7 +22,7 @@ public enum KeyCache {
     }
 
     /// Keeps `key` for `seconds`, replacing a key kept before for the same vault.
-    public static func keep(_ key: [UInt8], for path: String, seconds: UInt32) throws(StoreError) {
+    public static func keep(_ key: SecretBytes, for path: String, seconds: UInt32) throws(StoreError) {
         let id = key.withUnsafeBytes { bytes in
             authv_add_key("user", description(for: path), bytes.baseAddress, bytes.count, KEY_SPEC_USER_KEYRING)
         }
@@ -38,12 +39,14 @@ public enum KeyCache {
     }
 
     /// The key kept for the vault at `path`, if any (and still in time).
-    public static func kept(for path: String) -> [UInt8]? {
+    public static func kept(for path: String) -> SecretBytes? {
         guard let id = find(path) else { return nil }
-        var buffer = [UInt8](repeating: 0, count: 64)
-        let length = buffer.withUnsafeMutableBytes { authv_keyctl(KEYCTL_READ, UInt(id), UInt(bitPattern: $0.baseAddress), UInt($0.count), 0) }
-        guard length == 32 else { return nil }
-        return Array(buffer.prefix(32))
+        // Read straight into the key's own memory (room for more, to see a key of the wrong size).
+        let key = SecretBytes(capacity: 64) { buffer in
+            let length = authv_keyctl(KEYCTL_READ, UInt(id), UInt(bitPattern: buffer.baseAddress), UInt(buffer.count), 0)
+            return length == 32 ? 32 : 0
+        }
+        return key.count == 32 ? key : nil
     }
 
     /// Forgets the key kept for the vault at `path`; false when none was kept.

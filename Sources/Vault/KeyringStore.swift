@@ -62,7 +62,7 @@ public final class KeyringStore: AccountStore {
 
     /// The secrets of the items at `paths` as text, in one D-Bus call.
     private func secrets(_ paths: [String]) throws(StoreError) -> [(path: String, text: String)] {
-        try service().secrets(paths).map { ($0.path, String(decoding: $0.value, as: UTF8.self)) }
+        try service().secrets(paths)
     }
 
     /// The accounts a QUERY matches exactly (display name, issuer or account name, case-insensitive),

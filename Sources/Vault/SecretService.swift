@@ -163,8 +163,9 @@ final class SecretService {
         return paths
     }
 
-    /// GetSecrets(ao items, o session) -> a{o(oayays)}: each item's path and its secret's bytes.
-    func secrets(_ paths: [String]) throws(StoreError) -> [(path: String, value: [UInt8])] {
+    /// GetSecrets(ao items, o session) -> a{o(oayays)}: each item's path and its secret as text, decoded
+    /// straight from the message (no other copy of the bytes is made).
+    func secrets(_ paths: [String]) throws(StoreError) -> [(path: String, text: String)] {
         guard !paths.isEmpty else { return [] }
         let sd = self.sd
         let session = self.session
@@ -173,14 +174,14 @@ final class SecretService {
             sd.appendPaths(m, paths) && sd.append(m, "o", session)
         } reply: { m in
             guard sd.enterContainer(m, busType("a"), "{o(oayays)}") > 0 else { return nil }
-            var items: [(path: String, value: [UInt8])] = []
+            var items: [(path: String, text: String)] = []
             while sd.enterContainer(m, busType("e"), "o(oayays)") > 0 {
                 guard let path = sd.read(m, "o"), sd.enterContainer(m, busType("r"), "oayays") > 0, sd.skip(m, "oay") >= 0 else { return nil }
                 var bytes: UnsafeRawPointer? = nil
                 var length = 0
                 guard sd.readArray(m, busType("y"), &bytes, &length) >= 0, sd.skip(m, "s") >= 0,
                       sd.exitContainer(m) >= 0, sd.exitContainer(m) >= 0 else { return nil }
-                items.append((path, bytes.map { Array(UnsafeRawBufferPointer(start: $0, count: length)) } ?? []))
+                items.append((path, bytes.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: length), as: UTF8.self) } ?? ""))
             }
             return items
         }
@@ -403,11 +404,11 @@ extension SDBus {
     /// Appends a Secret struct `(oayays)` of the plain session: no parameters, the text's bytes. Only
     /// checked text (`CheckedSecret`) is ever sent.
     func appendSecret(_ message: OpaquePointer, session: String, _ secret: CheckedSecret) -> Bool {
-        let text = secret.text
+        var text = secret.text
         guard openContainer(message, busType("r"), "oayays") >= 0, append(message, "o", session),
               openContainer(message, busType("a"), "y") >= 0, closeContainer(message) >= 0 else { return false }
-        let bytes = Array(text.utf8)
-        let appended = bytes.withUnsafeBytes { appendArray(message, busType("y"), $0.baseAddress, $0.count) >= 0 }
+        // The text's own UTF-8, in place: no array copy of the secret.
+        let appended = text.withUTF8 { appendArray(message, busType("y"), $0.baseAddress, $0.count) >= 0 }
         return appended && append(message, "s", "text/plain") && closeContainer(message) >= 0
     }
 }

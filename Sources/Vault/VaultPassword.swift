@@ -1,18 +1,20 @@
 internal import CSignals
+public import AuthvCrypto
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// The vault's password: the first line of the file that `AUTHV_VAULT_PASSWORD_FILE` names (for scripts
 /// and tests), else typed on the terminal without echo. Never from program arguments or an environment
-/// variable's value (other processes can read those).
+/// variable's value (other processes can read those). The password is `SecretBytes`; the buffers it is
+/// read into are reserved whole up front (so no growth leaves a copy behind) and wiped after use.
 public enum VaultPassword {
     public static let fileVariable = "AUTHV_VAULT_PASSWORD_FILE"
     /// The longest password accepted, in UTF-8 bytes.
     public static let maxBytes = 4096
 
     /// The password for the vault at `path`; a new one (`new`) is asked twice on a terminal.
-    public static func get(for path: String, new: Bool = false) throws(StoreError) -> [UInt8] {
+    public static func get(for path: String, new: Bool = false) throws(StoreError) -> SecretBytes {
         if let file = getenv(fileVariable).map({ String(cString: $0) }), !file.isEmpty {
             return try firstLine(of: file)
         }
@@ -29,30 +31,34 @@ public enum VaultPassword {
         return first
     }
 
-    static func firstLine(of file: String) throws(StoreError) -> [UInt8] {
+    static func firstLine(of file: String) throws(StoreError) -> SecretBytes {
         let fd = open(file, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw .vault("\(fileVariable): \(file): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
+        let chunkBytes = 1024
         var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1024)
+        bytes.reserveCapacity(maxBytes + 1 + chunkBytes)  // never grown, so never copied
+        var chunk = [UInt8](repeating: 0, count: chunkBytes)
+        defer { SecretBytes.wipe(&bytes); SecretBytes.wipe(&chunk) }
         while bytes.count <= maxBytes, !bytes.contains(10) {
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else { break }
-            bytes += chunk.prefix(n)
+            bytes.append(contentsOf: chunk[..<n])
         }
-        return try checked(Array(bytes.prefix { $0 != 10 }), from: "\(fileVariable) (\(file))")
+        return try checked(bytes[..<(bytes.firstIndex(of: 10) ?? bytes.endIndex)], from: "\(fileVariable) (\(file))")
     }
 
-    private static func checked(_ line: [UInt8], from source: String) throws(StoreError) -> [UInt8] {
-        var line = line
-        if line.last == 13 { line.removeLast() }  // a file written on Windows
+    /// The password in `line` (a carriage return at its end dropped), copied into `SecretBytes`; the
+    /// caller wipes `line`'s buffer.
+    private static func checked(_ line: ArraySlice<UInt8>, from source: String) throws(StoreError) -> SecretBytes {
+        let line = line.last == 13 ? line.dropLast() : line  // a file written on Windows
         guard !line.isEmpty else { throw .vault("\(source): the password is empty") }
         guard line.count <= maxBytes else { throw .vault("\(source): the password is longer than \(maxBytes) bytes") }
-        return line
+        return line.withUnsafeBytes { SecretBytes(copying: $0) }
     }
 
-    private static func ask(_ tty: Int32, _ prompt: String) throws(StoreError) -> [UInt8] {
+    private static func ask(_ tty: Int32, _ prompt: String) throws(StoreError) -> SecretBytes {
         var saved = termios()
         let isTerminal = tcgetattr(tty, &saved) == 0
         if isTerminal {
@@ -72,7 +78,9 @@ public enum VaultPassword {
         }
         _ = prompt.withCString { write(tty, $0, strlen($0)) }
         var line: [UInt8] = []
+        line.reserveCapacity(maxBytes + 1)  // never grown, so never copied
         var byte: UInt8 = 0
+        defer { SecretBytes.wipe(&line); byte = 0 }
         while true {
             let n = read(tty, &byte, 1)
             if n < 0 && errno == EINTR { continue }
@@ -84,6 +92,6 @@ public enum VaultPassword {
             guard line.count <= maxBytes else { throw .vault("the password is longer than \(maxBytes) bytes") }
             line.append(byte)
         }
-        return try checked(line, from: "the typed password")
+        return try checked(line[...], from: "the typed password")
     }
 }

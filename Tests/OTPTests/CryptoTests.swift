@@ -31,7 +31,7 @@ struct CryptoTests {
 
     // The GCM specification (McGrew & Viega), AES-256 test cases 13 and 14: zero key and nonce.
     @Test func aesGCMVectors() throws {
-        let key = [UInt8](repeating: 0, count: 32)
+        let key = SecretBytes([UInt8](repeating: 0, count: 32))
         let nonce = [UInt8](repeating: 0, count: 12)
         let empty = try Crypto.aesGCMSeal(key: key, nonce: nonce, plaintext: [])
         #expect(empty.ciphertext.isEmpty)
@@ -42,7 +42,8 @@ struct CryptoTests {
     }
 
     @Test func aesGCMRoundTripAndTamper() throws {
-        let key = try Crypto.randomBytes(32)
+        var keyBytes = try Crypto.randomBytes(32)
+        let key = SecretBytes(keyBytes)
         let nonce = try Crypto.randomBytes(12)
         let plaintext = Array("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP".utf8)
         let sealed = try Crypto.aesGCMSeal(key: key, nonce: nonce, plaintext: plaintext, aad: [1, 2, 3])
@@ -51,8 +52,8 @@ struct CryptoTests {
         altered.ciphertext[0] ^= 1
         #expect(throws: CryptoError.self) { try Crypto.aesGCMOpen(key: key, nonce: nonce, sealed: altered, aad: [1, 2, 3]) }
         #expect(throws: CryptoError.self) { try Crypto.aesGCMOpen(key: key, nonce: nonce, sealed: sealed, aad: [1, 2, 4]) }
-        var wrongKey = key
-        wrongKey[31] ^= 0x80
+        keyBytes[31] ^= 0x80
+        let wrongKey = SecretBytes(keyBytes)
         #expect(throws: CryptoError.self) { try Crypto.aesGCMOpen(key: wrongKey, nonce: nonce, sealed: sealed, aad: [1, 2, 3]) }
         #expect(throws: CryptoError.self) { try Crypto.aesGCMSeal(key: [1, 2], nonce: nonce, plaintext: []) }
         #expect(throws: CryptoError.self) { try Crypto.aesGCMSeal(key: key, nonce: [1], plaintext: []) }
@@ -60,10 +61,10 @@ struct CryptoTests {
 
     // RFC 7914 section 12.
     @Test func scryptVectors() throws {
-        #expect(try Crypto.scrypt(password: [], salt: [], n: 16, r: 1, p: 1, length: 64) == hex(
-            "77d6576238657b203b19ca42c18a0497f16b4844e3074ae8dfdffa3fede21442fcd0069ded0948f8326a753a0fc81f17e8d3e0fb2e0d3628cf35e20c38d18906"))
-        #expect(try Crypto.scrypt(password: Array("password".utf8), salt: Array("NaCl".utf8), n: 1024, r: 8, p: 16, length: 64) == hex(
-            "fdbabe1c9d3472007856e7190d01e9fe7c6ad7cbc8237830e77376634b3731622eaf30d92e22a3886ff109279d9830dac727afb94a83ee6d8360cbdfa2cc0640"))
+        #expect(try Crypto.scrypt(password: [], salt: [], n: 16, r: 1, p: 1, length: 64) == SecretBytes(hex(
+            "77d6576238657b203b19ca42c18a0497f16b4844e3074ae8dfdffa3fede21442fcd0069ded0948f8326a753a0fc81f17e8d3e0fb2e0d3628cf35e20c38d18906")))
+        #expect(try Crypto.scrypt(password: SecretBytes(utf8: "password"), salt: Array("NaCl".utf8), n: 1024, r: 8, p: 16, length: 64) == SecretBytes(hex(
+            "fdbabe1c9d3472007856e7190d01e9fe7c6ad7cbc8237830e77376634b3731622eaf30d92e22a3886ff109279d9830dac727afb94a83ee6d8360cbdfa2cc0640")))
         #expect(throws: CryptoError.self) { try Crypto.scrypt(password: [], salt: [], n: 3, r: 1, p: 1, length: 32) }
     }
 

@@ -105,7 +105,7 @@ struct AegisVaultTests {
         let plain = try AegisVault.decode(try bytes(aegisFixtures + "aegis_plain.json"), password: nil)
         #expect(plain.entries.map(\.account) == aegisExampleAccounts)
         #expect(plain.key == nil)
-        let encrypted = try AegisVault.decode(try bytes(aegisFixtures + "aegis_encrypted.json"), password: Array("test".utf8))
+        let encrypted = try AegisVault.decode(try bytes(aegisFixtures + "aegis_encrypted.json"), password: SecretBytes(utf8: "test"))
         #expect(encrypted.entries.map(\.account) == aegisExampleAccounts)
         #expect(encrypted.entries.map(\.uuid) == plain.entries.map(\.uuid))
         #expect(encrypted.key?.masterKey.count == 32)
@@ -113,18 +113,18 @@ struct AegisVaultTests {
 
     @Test func wrongOrMissingPassword() throws {
         let file = try bytes(aegisFixtures + "aegis_encrypted.json")
-        #expect(throws: AegisError.wrongPassword) { try AegisVault.decode(file, password: Array("Test".utf8)) }
+        #expect(throws: AegisError.wrongPassword) { try AegisVault.decode(file, password: SecretBytes(utf8: "Test")) }
         #expect(throws: AegisError.passwordNeeded) { try AegisVault.decode(file, password: nil) }
     }
 
     @Test func authvWritesWhatTheOracleReads() throws {
         let scratch = try Scratch()
-        var vault = AegisVault(key: try AegisKey.new(password: Array(Scratch.password.utf8)))
+        var vault = AegisVault(key: try AegisKey.new(password: SecretBytes(utf8: Scratch.password)))
         vault.entries = try oracleTable.map { try $0.entry }
         let path = try scratch.write("authv.json", try vault.encoded())
         #expect(try AegisOracle.read(path, passwordFile: scratch.passwordFile) == oracleTable)
         // And back through authv's own reader.
-        let again = try AegisVault.decode(try bytes(path), password: Array(Scratch.password.utf8))
+        let again = try AegisVault.decode(try bytes(path), password: SecretBytes(utf8: Scratch.password))
         #expect(try again.entries.map(AegisOracle.Account.init) == oracleTable)
         // Plain too (the export helper's --plain).
         let plainPath = try scratch.write("plain.json", try vault.encoded(plain: true))
@@ -135,9 +135,9 @@ struct AegisVaultTests {
         let scratch = try Scratch()
         let path = scratch.folder + "/oracle.json"
         try AegisOracle.write(oracleTable, to: path, passwordFile: scratch.passwordFile)
-        let vault = try AegisVault.decode(try bytes(path), password: Array(Scratch.password.utf8))
+        let vault = try AegisVault.decode(try bytes(path), password: SecretBytes(utf8: Scratch.password))
         #expect(try vault.entries.map(AegisOracle.Account.init) == oracleTable)
-        #expect(throws: AegisError.wrongPassword) { try AegisVault.decode(try bytes(path), password: Array("correct horse".utf8)) }
+        #expect(throws: AegisError.wrongPassword) { try AegisVault.decode(try bytes(path), password: SecretBytes(utf8: "correct horse")) }
         let plain = scratch.folder + "/oracle-plain.json"
         try AegisOracle.write(oracleTable, to: plain, passwordFile: nil)
         #expect(try AegisVault.decode(try bytes(plain), password: nil).entries.map(AegisOracle.Account.init) == oracleTable)
@@ -186,7 +186,7 @@ struct AegisVaultTests {
     /// of the content (`ContentView`), as an encrypted vault is read by `code` and `list`.
     static func encryptedCopy(of plain: AegisVault) throws -> (file: AegisFile, key: AegisKey) {
         var copy = plain
-        let key = AegisKey(masterKey: [UInt8](repeating: 7, count: 32), slots: [])
+        let key = AegisKey(masterKey: SecretBytes([UInt8](repeating: 7, count: 32)), slots: [])
         copy.key = key
         return (try AegisFile(bytes: try copy.encoded()), key)
     }
@@ -245,7 +245,7 @@ struct AegisVaultTests {
         let original = #"{"version": 1, "header": {"slots": null, "params": null}, "db": {"version": 3, "entries": [\#(entry)]}}"#
         let plainOutcome = Result { () throws(AegisError) in try AegisVault.decode(Array(original.utf8), password: nil) }
         // An encrypted copy of the same content (sealed by hand: authv would not write these).
-        let key = AegisKey(masterKey: [UInt8](repeating: 7, count: 32), slots: [])
+        let key = AegisKey(masterKey: SecretBytes([UInt8](repeating: 7, count: 32)), slots: [])
         let content = try #require(JSONValue.parse(Array(original.utf8))?["db"])
         let nonce = [UInt8](repeating: 1, count: 12)
         let sealed = try AegisCrypto.seal(key: key.masterKey, nonce: nonce, plaintext: content.serialized())
@@ -271,7 +271,7 @@ struct AegisVaultTests {
     @Test func rewritingAnEncryptedVaultKeepsItsSlots() throws {
         let scratch = try Scratch()
         let file = try bytes(aegisFixtures + "aegis_encrypted.json")
-        var vault = try AegisVault.decode(file, password: Array("test".utf8))
+        var vault = try AegisVault.decode(file, password: SecretBytes(utf8: "test"))
         vault.entries[0].account!.name = "Mason Renamed"
         let rewritten = try vault.encoded()
         let slotsBefore = JSONValue.parse(file)?["header"]?["slots"]
@@ -284,7 +284,7 @@ struct AegisVaultTests {
         // The cached-key path: the master key alone opens the file again.
         let parsed = try AegisFile(bytes: rewritten)
         #expect(try parsed.open(parsed.key(masterKey: vault.key!.masterKey)).entries.count == 7)
-        #expect(throws: AegisError.self) { try parsed.open(parsed.key(masterKey: [UInt8](repeating: 1, count: 32))) }
+        #expect(throws: AegisError.self) { try parsed.open(parsed.key(masterKey: SecretBytes([UInt8](repeating: 1, count: 32)))) }
     }
 
     @Test(arguments: [
@@ -300,7 +300,7 @@ struct AegisVaultTests {
         ("{\"version\": 1, \"header\": {\"slots\": null, \"params\": null}, \"db\": {\"version\": 3, \"entries\": [{\"uuid\": \"a\", \"name\": 5}]}}", "db.entries[0].name"),
     ])
     func hostileFilesAreRefused(text: String, message: String) throws {
-        let error = #expect(throws: AegisError.self) { try AegisVault.decode(Array(text.utf8), password: Array("x".utf8)) }
+        let error = #expect(throws: AegisError.self) { try AegisVault.decode(Array(text.utf8), password: SecretBytes(utf8: "x")) }
         #expect(error?.description.contains(message) == true, "\(String(describing: error))")
         #expect(error?.description.contains("\n") == false)
     }
@@ -329,7 +329,7 @@ struct AegisVaultTests {
         header["slots"] = .array([.object(slot)])
         fixture["header"] = .object(header)
         #expect(throws: AegisError.badField("header.slots[0].n", "not a power of two from 2 to \(AegisLimits.maxScryptN)")) {
-            try AegisVault.decode(JSONValue.object(fixture).serialized(), password: Array("test".utf8))
+            try AegisVault.decode(JSONValue.object(fixture).serialized(), password: SecretBytes(utf8: "test"))
         }
     }
 
@@ -339,10 +339,10 @@ struct AegisVaultTests {
         var db = Array(Data(base64Encoded: fixture["db"]!.string!.replacingOccurrences(of: "\\/", with: "/"))!)
         db[10] ^= 1
         fixture["db"] = .string(Data(db).base64EncodedString())
-        let error = #expect(throws: AegisError.self) { try AegisVault.decode(JSONValue.object(fixture).serialized(), password: Array("test".utf8)) }
+        let error = #expect(throws: AegisError.self) { try AegisVault.decode(JSONValue.object(fixture).serialized(), password: SecretBytes(utf8: "test")) }
         #expect(error?.description.contains("damaged") == true)
         for length in [1, file.count / 2, file.count - 2] {
-            #expect(throws: AegisError.self) { try AegisVault.decode(Array(file.prefix(length)), password: Array("test".utf8)) }
+            #expect(throws: AegisError.self) { try AegisVault.decode(Array(file.prefix(length)), password: SecretBytes(utf8: "test")) }
         }
     }
 

@@ -1,4 +1,5 @@
 public import OTP
+public import AuthvCrypto
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -32,7 +33,7 @@ public struct ExportItem: Sendable, Equatable {
 public enum AegisExport {
     /// The vault file's bytes: encrypted under a new key for `password` (UTF-8), plain when nil.
     /// Recovery codes go into each entry's note (the codec's block after the entry's own note).
-    public static func encode(_ items: [ExportItem], password: [UInt8]?) throws(AegisExportError) -> [UInt8] {
+    public static func encode(_ items: [ExportItem], password: SecretBytes?) throws(AegisExportError) -> [UInt8] {
         do {
             var vault = AegisVault(key: try password.map { (p) throws(AegisError) in try AegisKey.new(password: p) })
             for item in items {
@@ -46,7 +47,7 @@ public enum AegisExport {
 
     /// Decrypts (with `password`) or parses `bytes` with the codec again and compares every entry with
     /// `items`, in order: type, names, secret, parameters, and the whole note with its recovery codes.
-    public static func verify(_ bytes: [UInt8], password: [UInt8]?, against items: [ExportItem]) throws(AegisExportError) {
+    public static func verify(_ bytes: [UInt8], password: SecretBytes?, against items: [ExportItem]) throws(AegisExportError) {
         let vault: AegisVault
         do {
             let file = try AegisFile(bytes: bytes)

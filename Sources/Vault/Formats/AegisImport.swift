@@ -1,4 +1,5 @@
 import OTP
+import AuthvCrypto
 
 /// Aegis vault files (plain or encrypted, content versions 1 to 3) as an import: read with the vault
 /// codec (AegisVault.swift, docs/vault.md), never a second parser.
@@ -16,7 +17,7 @@ public enum AegisImport: ExportFormat {
         let vault: AegisVault
         do {
             let file = try AegisFile(bytes: content.bytes)
-            vault = try file.open(file.isEncrypted ? try file.key(password: Array(try password().utf8)) : nil)
+            vault = try file.open(file.isEncrypted ? try file.key(password: SecretBytes(utf8: try password())) : nil)
         } catch let error as AegisError {
             throw formatError(error)
         } catch let error as FormatError {

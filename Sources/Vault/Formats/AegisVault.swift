@@ -300,7 +300,7 @@ public struct AegisVault: Sendable {
     }
 
     /// Reads a vault file, plain or encrypted (with `password`, UTF-8). A convenience over AegisFile.
-    public static func decode(_ bytes: [UInt8], password: [UInt8]?) throws(AegisError) -> AegisVault {
+    public static func decode(_ bytes: [UInt8], password: SecretBytes?) throws(AegisError) -> AegisVault {
         let file = try AegisFile(bytes: bytes)
         guard file.isEncrypted else { return try file.open(nil) }
         guard let password else { throw .passwordNeeded }
@@ -330,7 +330,9 @@ public struct AegisVault: Sendable {
         file["version"] = .int(1)
         if let key, !plain {
             let nonce = try AegisCrypto.random(12)
-            let sealed = try AegisCrypto.seal(key: key.masterKey, nonce: nonce, plaintext: contentValue.serialized())
+            var plaintext = contentValue.serialized()
+            defer { SecretBytes.wipe(&plaintext) }  // every secret, in JSON
+            let sealed = try AegisCrypto.seal(key: key.masterKey, nonce: nonce, plaintext: plaintext)
             var header = outer["header"]?.object ?? [:]
             header["slots"] = .array(key.slots)
             header["params"] = .object(["nonce": .string(Hex.encode(nonce)), "tag": .string(Hex.encode(sealed.tag))])
@@ -414,7 +416,7 @@ public struct AegisFile: Sendable {
     }
 
     /// The master key, unwrapped from the first password slot that `password` opens (scrypt per slot).
-    public func key(password: [UInt8]) throws(AegisError) -> AegisKey {
+    public func key(password: SecretBytes) throws(AegisError) -> AegisKey {
         var passwordSlots = 0
         for (index, slot) in slots.enumerated() where slot["type"]?.int == AegisKey.passwordSlotType {
             passwordSlots += 1
@@ -427,7 +429,7 @@ public struct AegisFile: Sendable {
     }
 
     /// A master key kept from an earlier unlock; `open` checks it.
-    public func key(masterKey: [UInt8]) -> AegisKey {
+    public func key(masterKey: SecretBytes) -> AegisKey {
         AegisKey(masterKey: masterKey, slots: slots)
     }
 
@@ -435,7 +437,7 @@ public struct AegisFile: Sendable {
     public func open(_ key: AegisKey?) throws(AegisError) -> AegisVault {
         if let plainContent { return try AegisVault(outer: outer, content: plainContent, key: nil) }
         guard let key else { throw .passwordNeeded }
-        let plaintext: [UInt8]
+        var plaintext: [UInt8]
         do {
             plaintext = try AegisCrypto.open(key: key.masterKey, nonce: nonce, ciphertext: ciphertext, tag: tag)
         } catch {
@@ -449,6 +451,7 @@ public struct AegisFile: Sendable {
             vault.contentSource = plaintext
             return vault
         }
+        defer { SecretBytes.wipe(&plaintext) }  // every secret, in JSON (the tree holds its own copies)
         guard let content = JSONValue.parse(plaintext) else { throw .damaged("the decrypted content is not JSON") }
         return try AegisVault(outer: outer, content: content, key: key)
     }
@@ -456,7 +459,8 @@ public struct AegisFile: Sendable {
 
 /// The key an encrypted vault is written with: the master key and the slots that wrap it.
 public struct AegisKey: Sendable, Equatable {
-    public let masterKey: [UInt8]
+    /// The key the content is encrypted with: wiped when the last copy goes.
+    public let masterKey: SecretBytes
     var slots: [JSONValue]
 
     static let passwordSlotType: Int64 = 1
@@ -464,23 +468,25 @@ public struct AegisKey: Sendable, Equatable {
     public static let scryptN: Int64 = 1 << 15, scryptR: Int64 = 8, scryptP: Int64 = 1
     static let saltBytes = 32
 
-    init(masterKey: [UInt8], slots: [JSONValue]) {
+    init(masterKey: SecretBytes, slots: [JSONValue]) {
         self.masterKey = masterKey
         self.slots = slots
     }
 
     /// A new random master key with one password slot for `password` (UTF-8).
-    public static func new(password: [UInt8]) throws(AegisError) -> AegisKey {
-        let masterKey = try AegisCrypto.random(32)
+    public static func new(password: SecretBytes) throws(AegisError) -> AegisKey {
+        let masterKey = try AegisCrypto.randomKey(32)
         return AegisKey(masterKey: masterKey, slots: [try passwordSlot(password: password, masterKey: masterKey)])
     }
 
     /// A password slot wrapping `masterKey`: scrypt N=2^15, r=8, p=1 over a fresh 32-byte salt.
-    static func passwordSlot(password: [UInt8], masterKey: [UInt8]) throws(AegisError) -> JSONValue {
+    static func passwordSlot(password: SecretBytes, masterKey: SecretBytes) throws(AegisError) -> JSONValue {
         let salt = try AegisCrypto.random(saltBytes)
         let wrapping = try AegisCrypto.scrypt(password: password, salt: salt, n: scryptN, r: scryptR, p: scryptP)
         let nonce = try AegisCrypto.random(12)
-        let sealed = try AegisCrypto.seal(key: wrapping, nonce: nonce, plaintext: masterKey)
+        var plaintext = masterKey.withUnsafeBytes { Array($0) }
+        defer { SecretBytes.wipe(&plaintext) }
+        let sealed = try AegisCrypto.seal(key: wrapping, nonce: nonce, plaintext: plaintext)
         return .object([
             "type": .int(passwordSlotType), "uuid": .string(try AegisVault.randomUUID()),
             "key": .string(Hex.encode(sealed.ciphertext)),
@@ -530,9 +536,11 @@ struct PasswordSlot {
     }
 
     /// The master key, or nil when `password` is not this slot's.
-    func unwrap(password: [UInt8]) throws(AegisError) -> [UInt8]? {
+    func unwrap(password: SecretBytes) throws(AegisError) -> SecretBytes? {
         let key = try AegisCrypto.scrypt(password: password, salt: salt, n: n, r: r, p: p)
-        return try? AegisCrypto.open(key: key, nonce: nonce, ciphertext: wrapped, tag: tag)
+        guard var opened = try? AegisCrypto.open(key: key, nonce: nonce, ciphertext: wrapped, tag: tag) else { return nil }
+        defer { SecretBytes.wipe(&opened) }
+        return SecretBytes(opened)
     }
 }
 

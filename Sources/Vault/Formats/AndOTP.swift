@@ -57,9 +57,9 @@ public enum AndOTP: ExportFormat {
         } else if let iterations = currentHeader(content.bytes) {
             let bytes = content.bytes
             let salt = Array(bytes[4..<(4 + saltBytes)])
-            let key: [UInt8]
+            let key: SecretBytes
             do {
-                key = try Crypto.pbkdf2(.sha1, password: Array(try password().utf8), salt: salt, iterations: iterations, length: 32)
+                key = try Crypto.pbkdf2(.sha1, password: SecretBytes(utf8: try password()), salt: salt, iterations: iterations, length: 32)
             } catch let error as FormatError {
                 throw error
             } catch {
@@ -82,7 +82,7 @@ public enum AndOTP: ExportFormat {
 
     /// Opens IV || ciphertext || tag. When the tag fails, the unverified plaintext tells the two causes
     /// apart: under the right key it is still JSON text (the file was altered or cut), under a wrong key noise.
-    static func open(_ data: [UInt8], key: [UInt8]) throws(FormatError) -> [UInt8] {
+    static func open(_ data: [UInt8], key: SecretBytes) throws(FormatError) -> [UInt8] {
         guard data.count > nonceBytes + tagBytes else { throw .damaged(format: name, "too short to hold a backup") }
         let nonce = Array(data.prefix(nonceBytes))
         let body = Array(data[nonceBytes..<(data.count - tagBytes)])
@@ -115,8 +115,11 @@ public enum AndOTPLegacy: ExportFormat {
     }
 
     public static func entries(_ content: ExportContent, password: PasswordSource) throws(FormatError) -> [ImportedEntry] {
-        let key: [UInt8]
-        do { key = try Crypto.sha256(Array(try password().utf8)) } catch let error as FormatError { throw error } catch {
+        let key: SecretBytes
+        do {
+            var digest = try Crypto.sha256(Array(try password().utf8))
+            key = FormatSupport.secret(taking: &digest)
+        } catch let error as FormatError { throw error } catch {
             throw .damaged(format: name, "\(error)")
         }
         let plaintext: [UInt8]

@@ -79,10 +79,11 @@ public enum AuthenticatorPro: ExportFormat {
         case let .failure(missing): throw .libraryMissing("\(missing.message): install libargon2 (Debian: libargon2-1)")
         }
         let salt = Array(data.prefix(saltBytes))
-        guard let key = argon2.argon2id(password: Array(password.utf8), salt: salt, passes: passes, memoryKiB: memoryKiB,
-                                        lanes: lanes, length: 32) else {
+        guard var derived = argon2.argon2id(password: Array(password.utf8), salt: salt, passes: passes, memoryKiB: memoryKiB,
+                                            lanes: lanes, length: 32) else {
             throw .damaged(format: name, "the key could not be derived")
         }
+        let key = FormatSupport.secret(taking: &derived)
         let nonce = Array(data[saltBytes..<(saltBytes + nonceBytes)])
         let body = Array(data[(saltBytes + nonceBytes)..<(data.count - tagBytes)])
         if let plaintext = try? Crypto.aesGCMOpen(key: key, nonce: nonce, sealed: Crypto.Sealed(ciphertext: body, tag: Array(data.suffix(tagBytes)))) {
@@ -100,9 +101,9 @@ public enum AuthenticatorPro: ExportFormat {
         guard data.count > legacySaltBytes + legacyIVBytes, body.count % 16 == 0 else {
             throw .damaged(format: name, "cut short (not whole cipher blocks)")
         }
-        let key: [UInt8]
+        let key: SecretBytes
         do {
-            key = try Crypto.pbkdf2(.sha1, password: Array(password.utf8), salt: Array(data.prefix(legacySaltBytes)),
+            key = try Crypto.pbkdf2(.sha1, password: SecretBytes(utf8: password), salt: Array(data.prefix(legacySaltBytes)),
                                     iterations: legacyIterations, length: 32)
         } catch {
             throw .damaged(format: name, "\(error)")

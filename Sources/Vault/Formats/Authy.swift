@@ -45,11 +45,11 @@ public enum Authy: ExportFormat {
         return tokens.enumerated().map { index, token in
             let (issuer, account) = names(token)
             if let seed = token.secretSeed {
-                guard let secret = Hex.decode(seed), !secret.isEmpty, secret.count <= ExportLimits.maxSecretBytes else {
+                guard var secret = Hex.decode(seed), !secret.isEmpty, secret.count <= ExportLimits.maxSecretBytes else {
                     return .unsupported(UnsupportedEntry(position: index + 1, name: token.name ?? "", reason: "secretSeed is not hex"))
                 }
                 return FormatSupport.account(position: index + 1, type: "totp", issuer: token.name ?? "", name: "",
-                                             secret: FormatSupport.base32(secret), algorithm: "SHA1",
+                                             secret: FormatSupport.secret(taking: &secret), algorithm: "SHA1",
                                              digits: token.digits ?? 7, period: authyPeriod, counter: nil)
             }
             return FormatSupport.account(position: index + 1, type: "totp", issuer: issuer, name: account,
@@ -74,7 +74,7 @@ public enum Authy: ExportFormat {
                 throw .damaged(format: name, "entry \(index + 1): encryptedSecret is not Base64")
             }
             do {
-                let key = try Crypto.pbkdf2(.sha1, password: Array(password.utf8), salt: Array((tokens[index].salt ?? "").utf8),
+                let key = try Crypto.pbkdf2(.sha1, password: SecretBytes(utf8: password), salt: Array((tokens[index].salt ?? "").utf8),
                                             iterations: iterations, length: 32)
                 let plain = try Crypto.aesCBCDecrypt(key: key, iv: [UInt8](repeating: 0, count: 16), ciphertext: Array(ciphertext))
                 guard let text = String(validating: plain, as: UTF8.self), (try? Base32.decode(text)) != nil else {

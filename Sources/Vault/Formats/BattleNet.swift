@@ -45,13 +45,13 @@ public enum BattleNet: ExportFormat {
         } else {
             throw .malformed(format: name, "no authenticator secret")
         }
-        guard let secret = Hex.decode(secretHex), secret.count == secretHexLength / 2 else {
+        guard var secret = Hex.decode(secretHex), secret.count == secretHexLength / 2 else {
             throw .damaged(format: name, "the secret is not \(secretHexLength) hex digits")
         }
         var note = "Battle.net serial: \(serial)"
         if !serial.isEmpty, let code = try? restoreCode(serial: serial, secret: secret) { note += ", restore code: \(code)" }
         return [FormatSupport.account(position: 1, type: "totp", issuer: "Battle.net", name: serial,
-                                      secret: FormatSupport.base32(secret), algorithm: "SHA1", digits: 8, period: 30,
+                                      secret: FormatSupport.secret(taking: &secret), algorithm: "SHA1", digits: 8, period: 30,
                                       counter: nil, note: serial.isEmpty ? "" : note)]
     }
 
@@ -70,7 +70,9 @@ public enum BattleNet: ExportFormat {
 
     /// Blizzard's restore code: the last 10 bytes of SHA-1(serial without dashes ‖ secret), five bits each.
     public static func restoreCode(serial: String, secret: [UInt8]) throws(CryptoError) -> String {
-        let digest = try Crypto.sha1(Array(serial.uppercased().replacingDashes().utf8) + secret)
+        var message = Array(serial.uppercased().replacingDashes().utf8) + secret
+        defer { SecretBytes.wipe(&message) }
+        let digest = try Crypto.sha1(message)
         return String(digest.suffix(10).map { restoreAlphabet[Int($0 & 0x1f)] })
     }
 }

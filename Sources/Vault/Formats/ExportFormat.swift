@@ -1,4 +1,5 @@
 public import OTP
+public import AuthvCrypto
 import FoundationEssentials
 
 /// The export or backup file format of another authenticator, one type per format (one file each in
@@ -240,15 +241,33 @@ public enum FormatSupport {
     public static func account(position: Int, type: String, issuer: String, name: String, secret: String?,
                                algorithm: String?, digits: Int?, period: Int?, counter: UInt64?,
                                note: String = "") -> ImportedEntry {
+        account(position: position, type: type, issuer: issuer, name: name, secretText: secret, secretBytes: nil,
+                algorithm: algorithm, digits: digits, period: period, counter: counter, note: note)
+    }
+
+    /// The same for a format that stores the secret as bytes (FreeOTP's list, Steam's Base64, hex): the
+    /// bytes go into the account as they are, with no Base32 text made of them.
+    public static func account(position: Int, type: String, issuer: String, name: String, secret: SecretBytes,
+                               algorithm: String?, digits: Int?, period: Int?, counter: UInt64?,
+                               note: String = "") -> ImportedEntry {
+        account(position: position, type: type, issuer: issuer, name: name, secretText: nil, secretBytes: secret,
+                algorithm: algorithm, digits: digits, period: period, counter: counter, note: note)
+    }
+
+    private static func account(position: Int, type: String, issuer: String, name: String, secretText: String?,
+                                secretBytes: SecretBytes?, algorithm: String?, digits: Int?, period: Int?,
+                                counter: UInt64?, note: String) -> ImportedEntry {
         let shown = entryName(issuer: issuer, name: name)
         let unsupported = { (reason: String) in ImportedEntry.unsupported(UnsupportedEntry(position: position, name: shown, reason: reason)) }
-        guard let secret, !secret.isEmpty else { return unsupported("missing secret") }
+        let length = secretBytes.map { $0.count * 2 } ?? secretText?.utf8.count ?? 0
+        guard length > 0 else { return unsupported("missing secret") }
         guard issuer.utf8.count <= ExportLimits.maxTextBytes, name.utf8.count <= ExportLimits.maxTextBytes,
-              note.utf8.count <= ExportLimits.maxTextBytes, secret.utf8.count <= ExportLimits.maxSecretBytes * 2 else {
+              note.utf8.count <= ExportLimits.maxTextBytes, length <= ExportLimits.maxSecretBytes * 2 else {
             return unsupported("a name, note or secret longer than authv accepts")
         }
         guard !issuer.contains("\0"), !name.contains("\0") else { return unsupported("a NUL character in its name") }
-        var parameters = ["secret": secret, "issuer": issuer]
+        var parameters = ["issuer": issuer]
+        if let secretText { parameters["secret"] = secretText }
         if let algorithm { parameters["algorithm"] = algorithm }
         if let digits { parameters["digits"] = String(digits) }
         if let period { parameters["period"] = String(period) }
@@ -256,7 +275,8 @@ public enum FormatSupport {
         let kind = type.lowercased()
         guard ["totp", "hotp", "steam"].contains(kind) else { return unsupported(type) }
         do {
-            var account = try OTPAuthURI.account(typeName: kind, labelIssuer: issuer, name: name, parameters: parameters)
+            var account = try OTPAuthURI.account(typeName: kind, labelIssuer: issuer, name: name, parameters: parameters,
+                                                 secret: secretBytes)
             account.note = note
             return .account(account)
         } catch {
@@ -275,6 +295,18 @@ public enum FormatSupport {
         }
     }
 
-    /// Base32 of raw secret bytes, for formats that store bytes (FreeOTP+, Base64 fields).
-    public static func base32(_ bytes: [UInt8]) -> String { Base32.encode(bytes) }
+    /// A secret from a format's list of byte values (Java's signed bytes: -1 is 0xFF), written straight
+    /// into the secret's memory; nil when a value is not a byte.
+    public static func secret(javaBytes values: [Int]) -> SecretBytes? {
+        guard values.allSatisfy({ (-128...255).contains($0) }) else { return nil }
+        return SecretBytes(count: values.count) { out in
+            for (index, value) in values.enumerated() { out[index] = UInt8(truncatingIfNeeded: value) }
+        }
+    }
+
+    /// A secret from bytes in a buffer authv owns, which is wiped (decrypted data, decoded Base64 or hex).
+    public static func secret(taking bytes: inout [UInt8]) -> SecretBytes {
+        defer { SecretBytes.wipe(&bytes) }
+        return bytes.withUnsafeBytes { SecretBytes(copying: $0) }
+    }
 }

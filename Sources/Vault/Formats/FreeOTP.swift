@@ -1,3 +1,4 @@
+import AuthvCrypto
 import FoundationEssentials
 
 /// FreeOTP 1.x's `tokens.xml` (docs/formats/freeotp.md): one SharedPreferences string per token (its
@@ -52,16 +53,23 @@ public enum FreeOTP: ExportFormat {
     }
 
     /// FreeOTP 1 stores the counter it last used (`storesLastCounter`); FreeOTP 2's backup the next one.
-    static func entry(_ token: Token, id: String, position: Int, storesLastCounter: Bool = true) -> ImportedEntry {
+    /// `secret`, when given, is the token's secret (FreeOTP 2 keeps it encrypted beside the token).
+    static func entry(_ token: Token, id: String, position: Int, storesLastCounter: Bool = true,
+                      secret decrypted: SecretBytes? = nil) -> ImportedEntry {
         let issuer = token.issuerAlt ?? token.issuerExt ?? ""
         let label = token.labelAlt ?? token.label ?? ""
         let unsupported = { (reason: String) in
             ImportedEntry.unsupported(UnsupportedEntry(position: position, name: FormatSupport.entryName(issuer: issuer, name: label), reason: reason))
         }
-        guard let signed = token.secret, !signed.isEmpty else { return unsupported("missing secret") }
-        guard signed.count <= ExportLimits.maxSecretBytes else { return unsupported("a secret longer than authv accepts") }
-        guard signed.allSatisfy({ (-128...255).contains($0) }) else { return unsupported("a secret byte out of range") }
-        let secret = signed.map { UInt8(truncatingIfNeeded: $0) }
+        let secret: SecretBytes
+        if let decrypted {
+            secret = decrypted
+        } else {
+            guard let signed = token.secret, !signed.isEmpty else { return unsupported("missing secret") }
+            guard signed.count <= ExportLimits.maxSecretBytes else { return unsupported("a secret longer than authv accepts") }
+            guard let bytes = FormatSupport.secret(javaBytes: signed) else { return unsupported("a secret byte out of range") }
+            secret = bytes
+        }
         var type = (token.type ?? "").lowercased()
         if type == "totp", issuer == "Steam" { type = "steam" }  // as FreeOTP's readers (Aegis) do
         var counter: UInt64? = nil
@@ -70,7 +78,7 @@ public enum FreeOTP: ExportFormat {
             counter = storesLastCounter ? stored + 1 : stored
         }
         return FormatSupport.account(position: position, type: type.isEmpty ? "no type" : type, issuer: issuer, name: label,
-                                     secret: FormatSupport.base32(secret), algorithm: token.algo, digits: token.digits,
+                                     secret: secret, algorithm: token.algo, digits: token.digits,
                                      period: type == "hotp" ? nil : token.period, counter: counter)
     }
 }

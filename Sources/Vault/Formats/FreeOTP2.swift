@@ -46,9 +46,9 @@ public enum FreeOTP2: ExportFormat {
         guard (1...ExportLimits.maxPBKDF2Iterations).contains(master.mIterations) else {
             throw .tooLarge(format: name, "\(master.mIterations) key-derivation iterations; the limit is \(ExportLimits.maxPBKDF2Iterations)")
         }
-        let wrapping: [UInt8]
+        let wrapping: SecretBytes
         do {
-            wrapping = try Crypto.pbkdf2(algorithm, password: Array(try password().utf8), salt: try bytes(master.mSalt),
+            wrapping = try Crypto.pbkdf2(algorithm, password: SecretBytes(utf8: try password()), salt: try bytes(master.mSalt),
                                          iterations: master.mIterations, length: keyLength)
         } catch let error as FormatError {
             throw error
@@ -56,9 +56,10 @@ public enum FreeOTP2: ExportFormat {
             throw .damaged(format: name, "\(error)")
         }
         // The master key's GCM tag is the check of the password.
-        guard let masterKey = try? open(master.mEncryptedKey, key: wrapping), masterKey.count == keyLength else {
+        guard var unwrapped = try? open(master.mEncryptedKey, key: wrapping), unwrapped.count == keyLength else {
             throw .wrongPassword(format: name)
         }
+        let masterKey = FormatSupport.secret(taking: &unwrapped)
 
         var entries: [ImportedEntry] = []
         for (id, value) in pairs where id != "masterKey" && !id.hasSuffix("-token") {
@@ -66,20 +67,24 @@ public enum FreeOTP2: ExportFormat {
             guard let tokenJSON = values[id + "-token"] else { throw .malformed(format: name, "no \(id)-token beside \(id)") }
             let token = try FormatSupport.decode(FreeOTP.Token.self, from: Array(tokenJSON.utf8), format: name)
             let sealed = try FormatSupport.decode(Sealed.self, from: Array(try FormatSupport.decode(Key.self, from: Array(value.utf8), format: name).key.utf8), format: name)
-            guard let secret = try? open(sealed, key: masterKey) else {
+            guard var secret = try? open(sealed, key: masterKey) else {
                 throw .damaged(format: name, "the secret of entry \(position) does not decrypt (altered or cut short)")
             }
-            let withSecret = FreeOTP.Token(type: token.type, algo: token.algo, digits: token.digits, period: token.period,
-                                           counter: token.counter, secret: secret.map { Int(Int8(bitPattern: $0)) },
-                                           issuerExt: token.issuerExt, issuerAlt: token.issuerAlt, label: token.label,
-                                           labelAlt: token.labelAlt)
-            entries.append(FreeOTP.entry(withSecret, id: id, position: position, storesLastCounter: false))
+            guard secret.count <= ExportLimits.maxSecretBytes else {
+                SecretBytes.wipe(&secret)
+                entries.append(.unsupported(UnsupportedEntry(position: position, name: FormatSupport.entryName(
+                    issuer: token.issuerAlt ?? token.issuerExt ?? "", name: token.labelAlt ?? token.label ?? ""),
+                    reason: "a secret longer than authv accepts")))
+                continue
+            }
+            entries.append(FreeOTP.entry(token, id: id, position: position, storesLastCounter: false,
+                                         secret: FormatSupport.secret(taking: &secret)))
         }
         return entries
     }
 
     /// AES-GCM with the nonce from the DER parameters and the token name as additional data.
-    static func open(_ sealed: Sealed, key: [UInt8]) throws -> [UInt8] {
+    static func open(_ sealed: Sealed, key: SecretBytes) throws -> [UInt8] {
         guard sealed.mCipher == "AES/GCM/NoPadding" else { throw FormatError.unsupportedVersion(format: name, "cipher \(sealed.mCipher)") }
         let data = try bytes(sealed.mCipherText)
         guard data.count >= tagLength else { throw FormatError.damaged(format: name, "a ciphertext shorter than its tag") }

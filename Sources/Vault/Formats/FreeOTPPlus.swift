@@ -35,15 +35,14 @@ public enum FreeOTPPlus: ExportFormat {
             let issuer = token.issuerExt.flatMap { $0.isEmpty ? nil : $0 } ?? token.issuerInt ?? ""
             let shown = FormatSupport.entryName(issuer: issuer, name: token.label ?? "")
             let values = token.secret ?? []
-            guard values.count <= ExportLimits.maxSecretBytes, values.allSatisfy({ (-128...255).contains($0) }) else {
+            // Java's signed bytes: -1 is 0xFF.
+            guard values.count <= ExportLimits.maxSecretBytes, let secret = FormatSupport.secret(javaBytes: values) else {
                 return .unsupported(UnsupportedEntry(position: index + 1, name: shown, reason: "a secret that is not a list of bytes"))
             }
-            // Java's signed bytes: -1 is 0xFF.
-            let secret = values.map { UInt8(truncatingIfNeeded: $0) }
             let type = token.type ?? "TOTP"
             let hotp = type.uppercased() == "HOTP"
             return FormatSupport.account(position: index + 1, type: type, issuer: issuer, name: token.label ?? "",
-                                         secret: secret.isEmpty ? nil : FormatSupport.base32(secret), algorithm: token.algo,
+                                         secret: secret, algorithm: token.algo,
                                          digits: token.digits, period: hotp ? nil : token.period,
                                          counter: hotp ? (token.counter ?? 0) : nil)
         }

@@ -1,3 +1,4 @@
+import AuthvCrypto
 import FoundationEssentials
 
 /// A Steam Desktop Authenticator `.maFile` (docs/formats/steam-desktop-authenticator.md): one Steam
@@ -23,12 +24,14 @@ public enum SteamDesktopAuthenticator: ExportFormat {
         guard let encoded = file.shared_secret, !encoded.isEmpty else {
             return [.unsupported(UnsupportedEntry(position: 1, name: "Steam (\(account))", reason: "missing secret"))]
         }
-        guard encoded.utf8.count <= ExportLimits.maxSecretBytes * 2, let secret = Data(base64Encoded: encoded) else {
+        guard encoded.utf8.count <= ExportLimits.maxSecretBytes * 2, var decoded = Data(base64Encoded: encoded) else {
             return [.unsupported(UnsupportedEntry(position: 1, name: "Steam (\(account))", reason: "shared_secret is not Base64"))]
         }
+        let secret = decoded.withUnsafeBytes { SecretBytes(copying: $0) }
+        decoded.withUnsafeMutableBytes { SecretBytes.wipe($0) }
         let note = file.revocation_code.map { $0.isEmpty ? "" : "Steam revocation code: \($0)" } ?? ""
         return [FormatSupport.account(position: 1, type: "steam", issuer: "Steam", name: account,
-                                      secret: FormatSupport.base32(Array(secret)), algorithm: nil, digits: nil,
+                                      secret: secret, algorithm: nil, digits: nil,
                                       period: nil, counter: nil, note: note)]
     }
 }

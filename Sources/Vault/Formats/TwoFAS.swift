@@ -106,9 +106,9 @@ public enum TwoFAS: ExportFormat {
         }
     }
 
-    static func derive(_ password: String, salt: [UInt8]) throws(FormatError) -> [UInt8] {
+    static func derive(_ password: String, salt: [UInt8]) throws(FormatError) -> SecretBytes {
         do {
-            return try Crypto.pbkdf2(.sha256, password: Array(password.utf8), salt: salt, iterations: iterations, length: keyLength)
+            return try Crypto.pbkdf2(.sha256, password: SecretBytes(utf8: password), salt: salt, iterations: iterations, length: keyLength)
         } catch {
             throw .damaged(format: name, "\(error)")
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AuthvCrypto
 import OTP
 import Scan
 import Vault
@@ -78,7 +79,7 @@ extension Authv {
                 if let output { try AtomicFile.write(written, to: output, replace: force) }
             case .aegis:
                 let items = try Keyring.open().exportItems()
-                let password = plain ? nil : Array(try newPassword().utf8)
+                let password = plain ? nil : SecretBytes(utf8: try newPassword())
                 written = try AegisExport.encode(items, password: password)
                 count = items.count
                 if let output {

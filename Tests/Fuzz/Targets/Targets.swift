@@ -47,7 +47,7 @@ public enum FuzzTargets {
 
     static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
 
-    static let fuzzMasterKey = [UInt8](repeating: 7, count: 32)
+    static let fuzzMasterKey = SecretBytes([UInt8](repeating: 7, count: 32))
 
     static func sealedVault(database: [UInt8]) -> [UInt8] {
         let nonce = [UInt8](repeating: 1, count: 12)
