@@ -5,7 +5,7 @@
 #   Benchmarks/secrets.sh                 builds both release binaries (normal, and -DAUTHV_NO_MLOCK in
 #                                          .build-nomlock), then measures them
 #   Benchmarks/secrets.sh BIN [BIN...]    measures these binaries
-# Prints one Markdown table of hyperfine medians (ms); RUNS (default 30) runs per cell.
+# Prints one Markdown table of medians (ms); RUNS (default 30) runs per cell.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${1:-}" != "--inner" ]; then
@@ -28,25 +28,39 @@ make_uris() {  # make_uris FIRST LAST: test accounts with random secrets (none i
             "$(head -c 20 /dev/urandom | base32 | tr -d '=')" "$i"
     done
 }
-median() { /usr/bin/python3 -c 'import json,sys; print("%.2f" % (json.load(open(sys.argv[1]))["results"][0]["median"]*1000))' "$1"; }
-cell() {  # cell NAME COMMAND...: the median of COMMAND
-    local name=$1; shift
-    hyperfine -N -w 3 -r "$runs" --export-json "$out/$name.json" "$*" >/dev/null 2>&1
-    median "$out/$name.json"
-}
+# Each cell runs the binaries in turn, RUNS rounds (interleaved, so that the machine's load falls on all
+# alike), and gives the median wall time and the median CPU time (user + system, from wait4's rusage:
+# what the process itself spent, far less disturbed by other processes than the wall time).
+cat > "$out/measure.py" <<'PY'
+import os, statistics, sys, time
+runs, args, bins = int(sys.argv[1]), sys.argv[2].split(), sys.argv[3:]
+wall = {b: [] for b in bins}; cpu = {b: [] for b in bins}
+for r in range(runs + 2):
+    for b in bins:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        start = time.monotonic()
+        pid = os.fork()
+        if pid == 0:
+            os.dup2(devnull, 1); os.dup2(devnull, 2)
+            os.execv(b, [b] + args)
+        _, status, usage = os.wait4(pid, 0)
+        end = time.monotonic()
+        os.close(devnull)
+        if os.waitstatus_to_exitcode(status) != 0: sys.exit("%s %s failed" % (b, args))
+        if r >= 2:  # two warm-up rounds
+            wall[b].append((end - start) * 1000); cpu[b].append((usage.ru_utime + usage.ru_stime) * 1000)
+print(" ".join("%.2f/%.2f" % (statistics.median(wall[b]), statistics.median(cpu[b])) for b in bins))
+PY
 declare -A rows
 measure() {  # measure LABEL: every binary's code and list now
-    local label=$1 i=0
-    for bin in "${bins[@]}"; do
-        i=$((i + 1))
-        rows["$label code|$i"]=$(cell "c$i-$RANDOM" "$bin" code site52)
+    local label=$1 i=0 cells
+    for command in "code site52" "list"; do
+        read -r -a cells <<< "$(/usr/bin/python3 "$out/measure.py" "$runs" "$command" "${bins[@]}")"
+        for i in $(seq 1 ${#bins[@]}); do
+            rows["$label ${command%% *}|$i"]="${cells[$((i - 1))]/\// ms, cpu } ms"
+        done
+        labels+=("$label ${command%% *}")
     done
-    i=0
-    for bin in "${bins[@]}"; do
-        i=$((i + 1))
-        rows["$label list|$i"]=$(cell "l$i-$RANDOM" "$bin" list)
-    done
-    labels+=("$label code" "$label list")
 }
 bins=("$@")
 labels=()
@@ -71,8 +85,9 @@ echo "$header"
 echo "$rule"
 for label in "${labels[@]}"; do
     line="| \`$label\` |"
-    for i in $(seq 1 ${#bins[@]}); do line+=" ${rows["$label|$i"]} ms |"; done
+    for i in $(seq 1 ${#bins[@]}); do line+=" ${rows["$label|$i"]} |"; done
     echo "$line"
 done
 echo
-echo "Medians of $runs runs each (hyperfine -N); load average $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores."
+echo "Each cell: median wall time, then median CPU time (user + system) of authv itself, over $runs runs of each binary"
+echo "taken in turn; load average $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores."
