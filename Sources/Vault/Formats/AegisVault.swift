@@ -264,7 +264,8 @@ public struct AegisVault: Sendable {
     var content: [String: JSONValue]
     /// The decrypted content's bytes, when `content` and the entries' `raw` hold only the fields authv
     /// reads (`ContentView`): the whole objects are read from these bytes when the vault is written.
-    var contentSource: [UInt8]? = nil
+    /// Secret bytes (every secret is in them): wiped when the last copy of the vault goes.
+    var contentSource: SecretBytes? = nil
 
     /// The content version authv writes in new vaults.
     public static let contentVersion: Int64 = 3
@@ -314,7 +315,9 @@ public struct AegisVault: Sendable {
         var entries = self.entries
         if let contentSource {
             // Read through the typed view: the whole objects (fields authv does not use included) now.
-            guard let whole = JSONValue.parse(contentSource)?.object else { throw .damaged("the decrypted content is not JSON") }
+            guard let whole = contentSource.withUnsafeBytes({ JSONValue.parse(borrowing: $0) })?.object else {
+                throw .damaged("the decrypted content is not JSON")
+            }
             contentFields = whole
             var byUUID: [String: [String: JSONValue]] = [:]
             for item in whole["entries"]?.array ?? [] {
@@ -446,13 +449,15 @@ public struct AegisFile: Sendable {
         // The fields authv reads, decoded into their types: no tree of every value (icons and all) is
         // built for `code` and `list`. Anything the view does not expect (a null or a number where text
         // belongs) is read again as a tree, which names the problem exactly.
+        defer { SecretBytes.wipe(&plaintext) }  // every secret, in JSON (the tree holds its own copies)
         if let view = ContentView.decode(plaintext) {
             var vault = try AegisVault(outer: outer, content: view.content, key: key)
-            vault.contentSource = plaintext
+            vault.contentSource = SecretBytes(plaintext)
             return vault
         }
-        defer { SecretBytes.wipe(&plaintext) }  // every secret, in JSON (the tree holds its own copies)
-        guard let content = JSONValue.parse(plaintext) else { throw .damaged("the decrypted content is not JSON") }
+        guard let content = plaintext.withUnsafeBytes({ JSONValue.parse(borrowing: $0) }) else {
+            throw .damaged("the decrypted content is not JSON")
+        }
         return try AegisVault(outer: outer, content: content, key: key)
     }
 }
@@ -589,7 +594,7 @@ struct ContentView: Decodable {
     }
 
     static func decode(_ bytes: [UInt8]) -> ContentView? {
-        try? JSONDecoder().decode(ContentView.self, from: Data(bytes))
+        bytes.withUnsafeBytes { JSONValue.decode(ContentView.self, borrowing: $0) }
     }
 
     /// The content as the objects `AegisVault(outer:content:key:)` reads: only the fields above.

@@ -62,6 +62,17 @@ enum JSONValue: Codable, Equatable, Sendable {
     var isNull: Bool { self == .null }
 
     /// Parses UTF-8 JSON text; nil when it is not JSON.
+    /// A value read from bytes the caller keeps (and may wipe): Foundation is handed them without a copy.
+    static func parse(borrowing bytes: UnsafeRawBufferPointer) -> JSONValue? {
+        decode(JSONValue.self, borrowing: bytes)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, borrowing bytes: UnsafeRawBufferPointer) -> T? {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return nil }
+        let data = Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: bytes.count, deallocator: .none)
+        return try? JSONDecoder().decode(type, from: data)
+    }
+
     static func parse(_ bytes: [UInt8]) -> JSONValue? {
         try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))
     }
