@@ -119,6 +119,13 @@ struct LoadTests {
         }
     }
 
+    /// Whether process `pid` runs (not gone, not a zombie that nobody has reaped yet).
+    static func isAlive(_ pid: pid_t) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.range(of: ") ", options: .backwards) else { return false }
+        return !["Z", "X"].contains(stat[close.upperBound...].prefix(1))
+    }
+
     static func addFile(_ some: [Int], folder: String) -> String {
         folder + "/add-" + some.map(String.init).joined(separator: "-") + ".txt"
     }
@@ -150,6 +157,7 @@ struct LoadTests {
         }
 
         // The load.
+        let daemon = session.keyring.daemonID
         let log = NSLock()
         nonisolated(unsafe) var done: [Done] = []
         let group = DispatchGroup()
@@ -179,6 +187,15 @@ struct LoadTests {
         group.wait()
 
         let context = Comment(rawValue: "seed \(seed) (AUTHV_LOAD_SEED=\(seed) draws the same commands), \(store), \(done.count) commands")
+        // gnome-keyring-daemon (Debian 12's 42.1) at times aborts under this load (a GLib error: the kernel
+        // logs "gnome-keyring-d trap int3 in libglib"), and every command after that fails. That is the
+        // daemon's crash, not authv's: the run is then not checked, and says so as a known issue.
+        if store == .keyring, let daemon, !Self.isAlive(daemon) {
+            withKnownIssue("gnome-keyring-daemon died during the load; the replay was not checked", isIntermittent: true) {
+                Issue.record("\(context): gnome-keyring-daemon (pid \(daemon)) died during the load")
+            }
+            return
+        }
         let replay = Replay(done)
         #expect(replay.problems.isEmpty, "\(context): \(replay.problems.count) problems:\n\(replay.problems.prefix(20).joined(separator: "\n"))")
 
