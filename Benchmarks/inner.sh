@@ -137,9 +137,11 @@ cat "$out/u10.txt" "$out/u90.txt" | "$authv" add - 2>/dev/null
 # Each timed unlock starts locked (a kept key would be renewed without scrypt).
 hyperfine -N -w 2 -r "$runs" --prepare "$authv lock" --export-json "$out/unlock.json" "$authv unlock --for 10m" >/dev/null 2>&1
 scrypt_authv=$(median "$out/unlock.json")
-scrypt_python=$(bench pyscrypt /usr/bin/python3 -c "import hashlib; hashlib.scrypt(b'bench vault password', salt=bytes(32), n=2**15, r=8, p=1, maxmem=64<<20, dklen=32)")
+# (A script file: bench joins its words into one command line, which a -c program would not survive.)
+printf '%s\n' "import hashlib" "hashlib.scrypt(b'bench vault password', salt=bytes(32), n=2**15, r=8, p=1, maxmem=64<<20, dklen=32)" > "$out/scrypt.py"
+scrypt_python=$(bench pyscrypt /usr/bin/python3 "$out/scrypt.py")
 row "\`authv unlock\` (scrypt N=2^15 r=8 p=1, whole command)" "Python's \`hashlib.scrypt\`, same parameters (whole process)" "$scrypt_authv" "$scrypt_python" "1.1x" \
-    "peak $(peak "$authv" unlock --for 10m) MiB (python $(peak /usr/bin/python3 -c "import hashlib; hashlib.scrypt(b'x', salt=bytes(32), n=2**15, r=8, p=1, maxmem=64<<20, dklen=32)") MiB)"
+    "peak $(peak "$authv" unlock --for 10m) MiB (python $(peak /usr/bin/python3 "$out/scrypt.py") MiB)"
 vcode=$(bench vcode "$authv" code site52)
 vlookup=$(bench vlookup secret-tool lookup xdg:schema $schema issuer site52)
 row "\`authv code QUERY\`, vault of 100 accounts, unlocked" "\`secret-tool lookup\` (one item)" "$vcode" "$vlookup" "1.0x" \
