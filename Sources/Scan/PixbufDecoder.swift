@@ -170,10 +170,7 @@ enum PixbufDecoder {
     /// chunk's size plus its 8-byte header); gdk-pixbuf's loaders accept such files cut short without
     /// an error. Nil for other formats and for a BMP whose size field is unset (0).
     static func declaredLength(_ bytes: [UInt8], format: ImageFormat) -> Int? {
-        func little32(at offset: Int) -> Int? {
-            guard bytes.count >= offset + 4 else { return nil }
-            return (0..<4).reduce(0) { $0 | Int(bytes[offset + $1]) << (8 * $1) }
-        }
+        func little32(at offset: Int) -> Int? { PixbufDecoder.little32(bytes, at: offset) }
         switch format {
         case .bmp:
             // A header's size field that is smaller than the headers themselves is unset or damaged.
@@ -192,8 +189,13 @@ enum PixbufDecoder {
 
     /// The size a BMP's information header declares (the 4 bytes after the 14-byte file header).
     static func bmpHeaderSize(_ bytes: [UInt8]) -> Int? {
-        guard bytes.count >= 18 else { return nil }
-        return (0..<4).reduce(0) { $0 | Int(bytes[14 + $1]) << (8 * $1) }
+        little32(bytes, at: 14)
+    }
+
+    /// The little-endian 32-bit number at `offset`, if the bytes reach that far.
+    static func little32(_ bytes: [UInt8], at offset: Int) -> Int? {
+        guard bytes.count >= offset + 4 else { return nil }
+        return (0..<4).reduce(0) { $0 | Int(bytes[offset + $1]) << (8 * $1) }
     }
 
     /// A PNG ends with an IEND chunk; without it the file was cut short.
