@@ -66,7 +66,7 @@ struct DailyUseTests {
         let s = try Session()
         #expect(try s.authv("add", fixtures + "qr/three-codes.png").status == 0)
         let after = s.folder + "/stty-after"
-        let t = try TerminalSession("\(authvBinary) watch; stty -a > \(after); sleep 60", environment: s.environment, folder: s.folder)
+        let t = try TerminalSession("\(authvBinary) watch; stty -a > \(after).part; mv \(after).part \(after); sleep 60", environment: s.environment, folder: s.folder)
         let (shown, screen) = t.waitFor("GitHub (bob)")
         #expect(shown, "\(screen)")
         #expect(screen.contains("Example (alice@example.com)"))
@@ -81,7 +81,8 @@ struct DailyUseTests {
         t.send("Escape")
         t.waitFor("type to filter")
         t.send("q")
-        for _ in 0..<100 where !FileManager.default.fileExists(atPath: after) { usleep(50_000) }
+        // The shell writes stty's report beside and renames it: once `after` exists it is whole.
+        for _ in 0..<400 where !FileManager.default.fileExists(atPath: after) { usleep(50_000) }
         let stty = try String(contentsOfFile: after, encoding: .utf8)
         #expect(stty.contains(" icanon") && stty.contains(" echo "), "terminal restored: \(stty)")
     }
@@ -90,7 +91,7 @@ struct DailyUseTests {
         let s = try Session()
         #expect(try s.authv("add", fixtures + "qr/png-rgb.png").status == 0)
         let after = s.folder + "/stty-after"
-        let t = try TerminalSession("\(authvBinary) watch; echo status=$? > \(after).status; stty -a > \(after); sleep 60",
+        let t = try TerminalSession("\(authvBinary) watch; echo status=$? > \(after).status; stty -a > \(after).part; mv \(after).part \(after); sleep 60",
                                     environment: s.environment, folder: s.folder)
         #expect(t.waitFor("Example (alice@example.com)").0)
         // This pane's authv alone: the child of the pane's shell (never another test's watch).
@@ -98,7 +99,8 @@ struct DailyUseTests {
         let pids = try run("pgrep", ["-P", String(shell), "-x", "authv"]).stdout.split(separator: "\n").compactMap { Int32($0) }
         try #require(pids.count == 1, "\(pids)")
         kill(pids[0], SIGTERM)
-        for _ in 0..<100 where !FileManager.default.fileExists(atPath: after) { usleep(50_000) }
+        // The shell writes stty's report beside and renames it: once `after` exists it is whole.
+        for _ in 0..<400 where !FileManager.default.fileExists(atPath: after) { usleep(50_000) }
         let stty = try String(contentsOfFile: after, encoding: .utf8)
         #expect(stty.contains(" icanon") && stty.contains(" echo "))
         #expect(try String(contentsOfFile: after + ".status", encoding: .utf8).contains("status=143"))

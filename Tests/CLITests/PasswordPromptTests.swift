@@ -11,7 +11,7 @@ struct PasswordPromptTests {
     @Test(arguments: [SIGTERM, SIGHUP, SIGQUIT]) func leavesTheTerminalEchoing(signal: Int32) throws {
         let s = try Session(store: .keyring)
         let vault = s.folder + "/prompted.json", settings = s.folder + "/stty-after"
-        let t = try TerminalSession("\(authvBinary) vault create \(vault); echo ended $?; stty -a > \(settings); sleep 60",
+        let t = try TerminalSession("\(authvBinary) vault create \(vault); echo ended $?; stty -a > \(settings).part; mv \(settings).part \(settings); sleep 60",
                                     environment: s.keyring.environment, folder: s.folder)
         defer { t.stop() }
         let (asked, screen) = t.waitFor("New password for the vault")
@@ -25,7 +25,8 @@ struct PasswordPromptTests {
         let (ended, last) = t.waitFor("ended \(128 + signal)")
         #expect(ended, "\(last)")
         var words: [Substring] = []
-        for _ in 0..<100 where words.isEmpty {
+        // Written beside and renamed by the shell: what is read is the whole report or nothing.
+        for _ in 0..<400 where words.isEmpty {
             words = ((try? String(contentsOfFile: settings, encoding: .utf8)) ?? "").split(whereSeparator: { " ;\n".contains($0) })
             if words.isEmpty { usleep(50_000) }
         }
