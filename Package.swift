@@ -49,7 +49,9 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // zbar's header only: Scan opens libzbar.so.0 with dlopen at the first scan (Sources/Scan/ZbarAPI.swift).
         .systemLibrary(name: "CZbar", providers: [.apt(["libzbar-dev"])]),
-        .systemLibrary(name: "CGLib", pkgConfig: "gobject-2.0", providers: [.apt(["libglib2.0-dev"])]),
+        // GLib's and GObject's declarations only: the few functions Scan calls come with gdk-pixbuf's handle
+        // (Sources/Scan/GdkPixbufAPI.swift), so that `code` and `list` load neither library at start-up.
+        .systemLibrary(name: "CGLib", providers: [.apt(["libglib2.0-dev"])]),
         // gdk-pixbuf and sd-bus (libsystemd, the keyring's one client): headers only. authv opens each with
         // dlopen when a command first needs it (Sources/SharedLibrary), so that no command loads at start-up
         // what it does not use; gdk-pixbuf's include folder is given by dlopenedHeaders (above).

@@ -1,17 +1,19 @@
 /// Hexadecimal text of bytes, and back: the one encoder authv has (the Aegis header's nonces, keys and
 /// salts, item ids, byte values named in messages, percent-encoding's digits).
 public enum Hex {
-    private static let lower = Array("0123456789abcdef".utf8)
-    private static let upper = Array("0123456789ABCDEF".utf8)
+    @usableFromInline static let lower = Array("0123456789abcdef".utf8)
+    @usableFromInline static let upper = Array("0123456789ABCDEF".utf8)
 
     /// The two digits of `byte` (ASCII), lower case unless `uppercase`.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func digits(_ byte: UInt8, uppercase: Bool = false) -> (high: UInt8, low: UInt8) {
         let digits = uppercase ? upper : lower
         return (digits[Int(byte >> 4)], digits[Int(byte & 15)])
     }
 
-    /// Two digits a byte, lower case unless `uppercase`.
+    /// Two digits a byte, lower case unless `uppercase`. Inlinable, so that callers get it for their own
+    /// sequence type (unspecialized, the runtime looks the type's conformances up at first use).
+    @inlinable
     public static func encode(_ bytes: some Sequence<UInt8>, uppercase: Bool = false) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.underestimatedCount * 2)

@@ -18,6 +18,10 @@ struct GdkPixbufAPI: Sendable {
     let hasAlpha: @convention(c) (OpaquePointer?) -> gboolean
     let rowstride: @convention(c) (OpaquePointer?) -> Int32
     let readPixels: @convention(c) (OpaquePointer?) -> UnsafePointer<guint8>?
+    let objectUnref: @convention(c) (gpointer?) -> Void
+    let clearError: @convention(c) (ErrorOut) -> Void
+    let signalConnectData: @convention(c) (gpointer?, UnsafePointer<gchar>?, GCallback?, gpointer?, GClosureNotify?,
+                                           GConnectFlags) -> gulong
 
     /// gdk-pixbuf, or why it is not there; opened on first use, once per process.
     static let shared = Result { () throws(SharedLibrary.Missing) -> GdkPixbufAPI in
@@ -36,5 +40,9 @@ struct GdkPixbufAPI: Sendable {
         hasAlpha = try library.function("gdk_pixbuf_get_has_alpha")
         rowstride = try library.function("gdk_pixbuf_get_rowstride")
         readPixels = try library.function("gdk_pixbuf_read_pixels")
+        // GObject and GLib come with gdk-pixbuf (its dependencies); dlsym finds them through its handle.
+        objectUnref = try library.function("g_object_unref")
+        clearError = try library.function("g_clear_error")
+        signalConnectData = try library.function("g_signal_connect_data")
     }
 }

@@ -71,7 +71,7 @@ private final class Loader {
     deinit {
         // A loader must be closed before it is freed; closing twice is harmless.
         _ = gdk.loaderClose(pointer, nil)
-        g_object_unref(pointer)
+        gdk.objectUnref(pointer)
     }
 }
 
@@ -106,7 +106,7 @@ enum PixbufDecoder {
         }
         var error: UnsafeMutablePointer<GError>? = nil
         guard let raw = gdk.loaderNewWithType(format.loaderName, &error) else {
-            g_clear_error(&error)
+            gdk.clearError(&error)
             throw ScanError(file: file, reason: .unsupportedFormat("\(format.displayName): no decoder installed"))
         }
         let loader = Loader(gdk, raw)
@@ -114,13 +114,13 @@ enum PixbufDecoder {
         let request = SizeRequest(gdk: gdk, maxSide: maxSide, maxPixels: maxPixels, format: format)
         // The connection holds its own reference, released by the loader (releaseRequest).
         let context = Unmanaged.passRetained(request).toOpaque()
-        g_signal_connect_data(raw, "size-prepared", unsafeBitCast(sizePrepared, to: GCallback.self), context,
-                              releaseRequest, GConnectFlags(0))
+        _ = gdk.signalConnectData(raw, "size-prepared", unsafeBitCast(sizePrepared, to: GCallback.self), context,
+                                  releaseRequest, GConnectFlags(0))
 
         let wrote = bytes.withUnsafeBufferPointer { gdk.loaderWrite(raw, $0.baseAddress, UInt($0.count), &error) != 0 }
         let closed = wrote && gdk.loaderClose(raw, &error) != 0
         let message = error.map { String(cString: $0.pointee.message) } ?? ""
-        g_clear_error(&error)
+        gdk.clearError(&error)
         if request.refused {
             let declared = request.width * request.height
             let limit = format != .svg && declared > maxDeclaredPixels ? maxDeclaredPixels : maxPixels

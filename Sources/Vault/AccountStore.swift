@@ -69,7 +69,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case keyring(operation: String, reason: KeyringReason, message: String?)
     /// Another authv holds the lock too long, or the lock file cannot be used.
     case lockUnavailable(String)
-    /// libsecret, which authv opens when it first writes to the keyring, is not installed.
+    /// A library the store opens at first use (sd-bus's libsystemd) is not installed; the text says which
+    /// and what to install.
     case libraryMissing(String)
     /// The vault file could not be opened, read or written (the message names it and the cause).
     case vault(String)
@@ -122,7 +123,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .wrongPassword(path):
             return "wrong password for the vault \(path); nothing was changed"
         case let .libraryMissing(detail):
-            return "\(detail): install libsecret (Debian: libsecret-1-0)"
+            return detail
         case let .unstorableSecret(operation, reason):
             return "\(operation) refused: \(reason), which a keyring written as text cannot keep; nothing was stored"
         case let .interrupted(signal):

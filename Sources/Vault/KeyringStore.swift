@@ -70,9 +70,19 @@ public final class KeyringStore: AccountStore {
     /// fingerprint, which only a full read can match. An empty result means: no exact match, read everything.
     public func exactMatches(for query: String) throws(StoreError) -> [StoredAccount]? {
         guard let searches = KeyringStore.exactSearches(for: query) else { return nil }
+        // All searches in one round trip; locked items found by any are unlocked together (one prompt).
+        let service = try service()
+        let found = try service.search(searches.map { attributes in
+            var all = attributes
+            all["xdg:schema"] = KeyringStore.schemaName
+            return all
+        })
+        var locked: [String] = []
+        for one in found { for path in one.locked where !locked.contains(path) { locked.append(path) } }
+        _ = try service.unlock(locked)
         var paths: [String] = []
-        for attributes in searches {
-            for path in try search(attributes) where !paths.contains(path) { paths.append(path) }
+        for one in found {
+            for path in one.unlocked + one.locked where !paths.contains(path) { paths.append(path) }
         }
         return try read(paths: paths).accounts
     }
@@ -81,7 +91,7 @@ public final class KeyringStore: AccountStore {
     /// query could be a fingerprint, which only a full read can match.
     static func exactSearches(for query: String) -> [[String: String]]? {
         let q = query.lowercased()
-        if q.count == 8 && q.allSatisfy(\.isHexDigit) { return nil }
+        if q.count == 8 && q.allSatisfy({ $0.isHexDigit }) { return nil }
         var searches: [[String: String]] = [["issuer": q], ["account": q]]
         // "Issuer (account)": every way of reading it as a display name.
         if q.hasSuffix(")") {

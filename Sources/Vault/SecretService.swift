@@ -91,14 +91,21 @@ final class SecretService {
 
     let sd: SDBus
     private let bus: OpaquePointer
-    private var session: String
+    /// The plain session's path, once OpenSession has answered (`session()`).
+    private var sessionPath: String? = nil
+    /// OpenSession, sent by `init` and not yet answered: its answer is read when a call first needs the
+    /// session, or right after a search is sent, so that the two share one round trip to the daemon.
+    private var opening: Sent? = nil
+    /// Why OpenSession failed, given again to every later call.
+    private var sessionFailure: StoreError? = nil
     /// Where calls go: the well-known name until the first reply, then the unique name of the daemon that
     /// sent it, so that a daemon that dies mid-command is an error, not silently another instance started
     /// by D-Bus activation (which knows neither this session nor what the command did so far).
     private var peer = SecretService.name
     let timeout: Double
 
-    /// Connects to the session bus and opens a plain session with the Secret Service.
+    /// Connects to the session bus and asks the Secret Service for a plain session; every call settles that
+    /// request before its own answer is read, so that a failure to open the session is reported as such.
     init(timeout: Double = SecretService.defaultTimeout) throws(StoreError) {
         self.timeout = timeout
         switch SDBus.shared {
@@ -109,34 +116,71 @@ final class SecretService {
         let r = sd.openUser(&opened)
         guard r >= 0, let opened else { throw StoreError(operation: "connecting to the session bus", reason: KeyringReason(name: nil, errno: -r, timeout: timeout)) }
         bus = opened
-        session = "/"
         // OpenSession("plain", <"">) -> (v output, o session); on failure deinit closes the connection.
-        session = try call(SecretService.servicePath, SecretService.serviceInterface, "OpenSession", operation: "opening a session") { m in
+        let sd = self.sd
+        opening = try send(SecretService.servicePath, SecretService.serviceInterface, "OpenSession", destination: nil,
+                           operation: "opening a session", person: false) { m in
             sd.append(m, "s", "plain") && sd.openContainer(m, busType("v"), "s") >= 0 && sd.append(m, "s", "")
                 && sd.closeContainer(m) >= 0
-        } reply: { m in
-            guard sd.skip(m, "v") >= 0 else { return nil }
-            return sd.read(m, "o")
         }
     }
 
     /// Closed without a flush: every call here waits for its reply, so nothing is left to send, and a flush
     /// would wait without bound on a connection that never finished its handshake.
     deinit {
+        if let opening { _ = sd.slotUnref(opening.slot) }
         _ = sd.closeUnref(bus)
+    }
+
+    /// The plain session's path: OpenSession's answer, waited for here the first time.
+    private func session() throws(StoreError) -> String {
+        if let sessionPath { return sessionPath }
+        if let sessionFailure { throw sessionFailure }
+        guard let sent = opening else { throw StoreError(operation: "opening a session", reason: .badReply) }
+        opening = nil
+        let sd = self.sd
+        do {
+            defer { _ = sd.slotUnref(sent.slot) }
+            let path: String = try receive(sent, destination: nil) { m in
+                guard sd.skip(m, "v") >= 0 else { return nil }
+                return sd.read(m, "o")
+            }
+            sessionPath = path
+            return path
+        } catch {
+            sessionFailure = error
+            throw error
+        }
     }
 
     // MARK: the Secret Service's methods
 
     /// SearchItems(a{ss}) -> (ao unlocked, ao locked).
     func search(_ attributes: [String: String]) throws(StoreError) -> (unlocked: [String], locked: [String]) {
+        try search([attributes])[0]
+    }
+
+    /// Several searches at once, answered in order: all are sent before any answer is read, and before
+    /// OpenSession's answer is read (a search needs no session), so that they take one round trip together.
+    func search(_ list: [[String: String]]) throws(StoreError) -> [(unlocked: [String], locked: [String])] {
         let sd = self.sd
-        return try call(SecretService.servicePath, SecretService.serviceInterface, "SearchItems", operation: "searching") { m in
-            sd.appendDictionary(m, attributes)
-        } reply: { m in
-            guard let unlocked = sd.paths(m), let locked = sd.paths(m) else { return nil }
-            return (unlocked, locked)
+        var sent: [Sent] = []
+        defer { for one in sent { _ = sd.slotUnref(one.slot) } }
+        for attributes in list {
+            sent.append(try send(SecretService.servicePath, SecretService.serviceInterface, "SearchItems", destination: nil,
+                                 operation: "searching", person: false) { m in
+                sd.appendDictionary(m, attributes)
+            })
         }
+        _ = try self.session()
+        var found: [(unlocked: [String], locked: [String])] = []
+        for one in sent {
+            found.append(try receive(one, destination: nil) { m in
+                guard let unlocked = sd.paths(m), let locked = sd.paths(m) else { return nil }
+                return (unlocked, locked)
+            })
+        }
+        return found
     }
 
     /// The objects at `paths` unlocked (asking the user where the Secret Service prompts); `.locked`
@@ -168,7 +212,7 @@ final class SecretService {
     func secrets(_ paths: [String]) throws(StoreError) -> [(path: String, text: String)] {
         guard !paths.isEmpty else { return [] }
         let sd = self.sd
-        let session = self.session
+        let session = try self.session()
         return try call(SecretService.servicePath, SecretService.serviceInterface, "GetSecrets", operation: "reading secrets",
                         person: true) { m in
             sd.appendPaths(m, paths) && sd.append(m, "o", session)
@@ -203,7 +247,7 @@ final class SecretService {
     private func create(label: String, attributes: [String: String], secret: CheckedSecret, replace: Bool,
                         operation: String) throws(StoreError) -> String {
         let sd = self.sd
-        let session = self.session
+        let session = try self.session()
         let (item, prompt): (String, String) = try call(SecretService.defaultCollection, SecretService.collectionInterface, "CreateItem",
                                                         operation: operation, person: true) { m in
             guard sd.openContainer(m, busType("a"), "{sv}") >= 0,
@@ -229,7 +273,7 @@ final class SecretService {
     /// Item.SetSecret((oayays) secret).
     func setSecret(_ item: String, _ secret: CheckedSecret, operation: String) throws(StoreError) {
         let sd = self.sd
-        let session = self.session
+        let session = try self.session()
         try call(item, SecretService.itemInterface, "SetSecret", operation: operation, person: true) { m in
             sd.appendSecret(m, session: session, secret)
         } reply: { _ in () }
@@ -282,6 +326,27 @@ final class SecretService {
     func call<R>(_ path: String, _ interface: String, _ method: String, destination: String? = nil,
                  operation: String, person: Bool = false,
                  arguments: (OpaquePointer) -> Bool, reply read: (OpaquePointer) -> R?) throws(StoreError) -> R {
+        // The session first: nothing is sent (a change least of all) on a connection whose session failed.
+        if sessionPath == nil { _ = try session() }
+        let sent = try send(path, interface, method, destination: destination, operation: operation, person: person,
+                            arguments: arguments)
+        defer { _ = sd.slotUnref(sent.slot) }
+        return try receive(sent, destination: destination, reply: read)
+    }
+
+    /// A method call sent and not yet answered; its slot keeps sd-bus's callback (into `pending`) alive.
+    private struct Sent {
+        let pending: Pending
+        let slot: OpaquePointer?
+        let limit: Double
+        let start: UInt64
+        let operation: String
+    }
+
+    /// Sends one method call, bounded by `timeout` (or `personTimeout` where the Secret Service may ask the
+    /// user); `receive` reads its answer.
+    private func send(_ path: String, _ interface: String, _ method: String, destination: String?, operation: String,
+                      person: Bool, arguments: (OpaquePointer) -> Bool) throws(StoreError) -> Sent {
         let limit = person ? max(timeout, SecretService.personTimeout) : timeout
         var message: OpaquePointer? = nil
         guard sd.newMethodCall(bus, &message, destination ?? peer, path, interface, method) >= 0, let message else {
@@ -294,9 +359,15 @@ final class SecretService {
         let r = sd.callAsync(bus, &slot, message, Pending.handler, Unmanaged.passUnretained(pending).toOpaque(),
                              UInt64(limit * 1_000_000))
         guard r >= 0 else { throw StoreError(operation: operation, reason: KeyringReason(name: nil, errno: -r, timeout: limit)) }
-        defer { _ = sd.slotUnref(slot) }
-        let start = SecretService.monotonic()
-        try wait(for: pending, seconds: limit, operation: operation)
+        return Sent(pending: pending, slot: slot, limit: limit, start: SecretService.monotonic(), operation: operation)
+    }
+
+    /// Waits for the answer to `sent` and reads it with `read` (nil when it has another shape). The caller
+    /// unrefs the slot.
+    private func receive<R>(_ sent: Sent, destination: String?, reply read: (OpaquePointer) -> R?) throws(StoreError) -> R {
+        let (pending, limit, start, operation) = (sent.pending, sent.limit, sent.start, sent.operation)
+        try wait(for: pending, seconds: limit - Double(SecretService.monotonic() - start) / 1_000_000, operation: operation,
+                 limit: limit)
         guard let answer = pending.message else { throw StoreError(operation: operation, reason: .badReply) }
         if let error = sd.messageGetError(answer), error.pointee.name != nil {
             let name = String(cString: error.pointee.name)
@@ -333,16 +404,18 @@ final class SecretService {
     /// Runs the connection until `pending` has its message, at most `seconds`: sd-bus's own wait is
     /// driven here with the time left, so neither a reply that never comes nor a connection stuck before
     /// its first reply (a socket that accepts and never answers) waits longer.
-    private func wait(for pending: Pending, seconds: Double, operation: String) throws(StoreError) {
-        let deadline = SecretService.monotonic() + UInt64(seconds * 1_000_000)
+    /// `limit` is the whole time allowed, for messages (`seconds` may be what is left of it).
+    private func wait(for pending: Pending, seconds: Double, operation: String, limit: Double? = nil) throws(StoreError) {
+        let limit = limit ?? seconds
+        let deadline = SecretService.monotonic() + UInt64(max(0, seconds) * 1_000_000)
         while pending.message == nil {
             let r = sd.process(bus, nil)
-            if r < 0 { throw StoreError(operation: operation, reason: KeyringReason(name: nil, errno: -r, timeout: seconds)) }
+            if r < 0 { throw StoreError(operation: operation, reason: KeyringReason(name: nil, errno: -r, timeout: limit)) }
             if r > 0 { continue }
             let now = SecretService.monotonic()
-            guard now < deadline else { throw StoreError(operation: operation, reason: .timedOut(seconds: seconds)) }
+            guard now < deadline else { throw StoreError(operation: operation, reason: .timedOut(seconds: limit)) }
             let w = sd.wait(bus, deadline - now)
-            if w < 0 && w != -EINTR { throw StoreError(operation: operation, reason: KeyringReason(name: nil, errno: -w, timeout: seconds)) }
+            if w < 0 && w != -EINTR { throw StoreError(operation: operation, reason: KeyringReason(name: nil, errno: -w, timeout: limit)) }
         }
     }
 
@@ -387,8 +460,8 @@ extension SDBus {
     /// Appends an `a{ss}` dictionary.
     func appendDictionary(_ message: OpaquePointer, _ entries: [String: String]) -> Bool {
         guard openContainer(message, busType("a"), "{ss}") >= 0 else { return false }
-        for (key, value) in entries.sorted(by: { $0.key < $1.key }) {
-            guard openContainer(message, busType("e"), "ss") >= 0, append(message, "s", key), append(message, "s", value),
+        for key in entries.keys.sorted() {
+            guard openContainer(message, busType("e"), "ss") >= 0, append(message, "s", key), append(message, "s", entries[key] ?? ""),
                   closeContainer(message) >= 0 else { return false }
         }
         return closeContainer(message) >= 0

@@ -187,12 +187,15 @@ struct LoadTests {
         group.wait()
 
         let context = Comment(rawValue: "seed \(seed) (AUTHV_LOAD_SEED=\(seed) draws the same commands), \(store), \(done.count) commands")
-        // gnome-keyring-daemon (Debian 12's 42.1) at times aborts under this load (a GLib error: the kernel
-        // logs "gnome-keyring-d trap int3 in libglib"), and every command after that fails. That is the
-        // daemon's crash, not authv's: the run is then not checked, and says so as a known issue.
+        // gnome-keyring-daemon (Debian 12's 42.1) at times aborts under this load, and every command after
+        // that fails. Its log says why: OpenSession finds no client record for its caller ("gkd_secret_service_
+        // get_pkcs11_session: assertion 'client' failed", then GLib-ERROR in g_variant_new), the upstream race
+        // of GNOME/gnome-keyring#190, #196 and #199; the release binary of the commit before authv pipelined
+        // its calls hit it too (1 run of 2, same seed). That is the daemon's crash, not authv's: the run is
+        // then not checked, and says so as a known issue with the daemon's last errors.
         if store == .keyring, let daemon, !Self.isAlive(daemon) {
             withKnownIssue("gnome-keyring-daemon died during the load; the replay was not checked", isIntermittent: true) {
-                Issue.record("\(context): gnome-keyring-daemon (pid \(daemon)) died during the load")
+                Issue.record("\(context): gnome-keyring-daemon (pid \(daemon)) died during the load: \(session.keyring.daemonFailure() ?? "it printed no error")")
             }
             return
         }

@@ -45,6 +45,9 @@ struct SignatureTests {
         Self.same(\GdkPixbufAPI.hasAlpha, gdk_pixbuf_get_has_alpha)
         Self.same(\GdkPixbufAPI.rowstride, gdk_pixbuf_get_rowstride)
         Self.same(\GdkPixbufAPI.readPixels, gdk_pixbuf_read_pixels)
+        Self.same(\GdkPixbufAPI.objectUnref, g_object_unref)
+        Self.same(\GdkPixbufAPI.clearError, g_clear_error)
+        Self.same(\GdkPixbufAPI.signalConnectData, g_signal_connect_data)
         // PortalBus
         Self.same(\PortalBus.openUser, sd_bus_open_user)
         Self.same(\PortalBus.flushCloseUnref, sd_bus_flush_close_unref)

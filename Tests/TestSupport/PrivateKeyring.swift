@@ -48,6 +48,16 @@ public final class PrivateKeyring: @unchecked Sendable {
         try startDaemon()
     }
 
+    /// The daemon's standard error, kept for the tests that tell why it died.
+    public var daemonLog: String { "\(folder)/gnome-keyring-daemon.log" }
+
+    /// The daemon's last GLib error or critical warning, if it printed one (the cause when it aborted).
+    public func daemonFailure() -> String? {
+        let text = (try? String(contentsOfFile: daemonLog, encoding: .utf8)) ?? ""
+        let lines = text.split(separator: "\n").filter { $0.contains("-ERROR **") || $0.contains("CRITICAL **") }
+        return lines.isEmpty ? nil : lines.suffix(4).joined(separator: " | ")
+    }
+
     /// The login keyring's file (a text key file when `textual`).
     public var loginKeyringFile: String { "\(folder)/data/keyrings/login.keyring" }
 
@@ -60,7 +70,11 @@ public final class PrivateKeyring: @unchecked Sendable {
         let input = Pipe()
         daemon.standardInput = textual ? FileHandle.nullDevice : input
         daemon.standardOutput = FileHandle.nullDevice
-        daemon.standardError = FileHandle.nullDevice
+        // What the daemon prints (its warnings, and the GLib error it dies of), appended across restarts.
+        if !FileManager.default.fileExists(atPath: daemonLog) { _ = FileManager.default.createFile(atPath: daemonLog, contents: nil) }
+        let log = FileHandle(forWritingAtPath: daemonLog)
+        _ = try? log?.seekToEnd()
+        daemon.standardError = log ?? FileHandle.nullDevice
         try daemon.run()
         if !textual { try input.fileHandleForWriting.write(contentsOf: Data("authv-throwaway-password".utf8)) }
         try input.fileHandleForWriting.close()

@@ -131,7 +131,7 @@ enum Keyring {
     /// The handle of the entry that holds no valid account and whose id is QUERY, if any (`remove ID`).
     static func unreadableHandle(for query: String, in book: AccountBook) throws -> String? {
         let q = query.lowercased()
-        guard q.count == 8, q.allSatisfy(\.isHexDigit) else { return nil }
+        guard q.count == 8, q.allSatisfy({ $0.isHexDigit }) else { return nil }
         return try book.contents().unreadableIDs.first { $0.id == q }?.handle
     }
 
