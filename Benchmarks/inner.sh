@@ -95,8 +95,8 @@ for i in range(int(sys.argv[1])):
     print("otpauth://totp/Site%d:user%d@example.com?secret=%s&issuer=Site%d" % (i, i, base64.b32encode(os.urandom(20)).decode().rstrip("="), i))
 ' 100000 > "$out/dry100k.txt"
 head -20000 "$out/dry100k.txt" > "$out/dry20k.txt"
-hyperfine -N -w 1 -r 3 --export-json "$out/dry100k.json" "$authv add --dry-run $out/dry100k.txt" >/dev/null 2>&1
-hyperfine -N -w 1 -r 3 --export-json "$out/dry20k.json" "$authv add --dry-run $out/dry20k.txt" >/dev/null 2>&1
+hyperfine -N -w 1 -r 5 --export-json "$out/dry100k.json" "$authv add --dry-run $out/dry100k.txt" >/dev/null 2>&1
+hyperfine -N -w 1 -r 5 --export-json "$out/dry20k.json" "$authv add --dry-run $out/dry20k.txt" >/dev/null 2>&1
 row "\`authv add --dry-run\` of 100 000 otpauth URIs" "the same of 20 000 (5x fewer)" "$(median "$out/dry100k.json")" \
     "$(median "$out/dry20k.json")" "5.0x (linear)"
 
@@ -156,7 +156,7 @@ row "\`authv list\`, vault of $vn accounts, unlocked" "\`secret-tool search --al
 # each timed run starts from a new, empty vault, unlocked (the scrypt of its creation is not timed).
 /usr/bin/python3 Fixtures/imports/make_aegis.py bench-plain 1000 "$out/aegis1000-plain.json"
 export AUTHV_VAULT="$out/import-vault.json"
-hyperfine -r 5 -w 0 --prepare "bash -c 'rm -f $out/import-vault.json $out/import-vault.json.bak; $authv vault create 2>/dev/null; $authv unlock --for 10m 2>/dev/null'" \
+hyperfine -r 10 -w 0 --prepare "bash -c 'rm -f $out/import-vault.json $out/import-vault.json.bak; $authv vault create 2>/dev/null; $authv unlock --for 10m 2>/dev/null'" \
     --export-json "$out/vimport.json" "$authv add $out/aegis1000-plain.json" >/dev/null 2>&1
 vimport=$(median "$out/vimport.json")
 row "\`authv add\` of a plain Aegis file of 1000 accounts into an unlocked vault" "one scrypt N=2^15 r=8 p=1 (Python's \`hashlib.scrypt\`, whole process)" "$vimport" "$scrypt_python" "1.0x" \

@@ -23,6 +23,7 @@ struct SDBus: Sendable {
     let messageGetError: @convention(c) (Message) -> UnsafePointer<sd_bus_error>?
     let messageGetSender: @convention(c) (Message) -> Text
     let messageUnref: @convention(c) (Message) -> OpaquePointer?
+    let messageSensitive: @convention(c) (Message) -> Int32
     let openContainer: @convention(c) (Message, CChar, Text) -> Int32
     let closeContainer: @convention(c) (Message) -> Int32
     let appendBasic: @convention(c) (Message, CChar, UnsafeRawPointer?) -> Int32
@@ -49,6 +50,7 @@ struct SDBus: Sendable {
         messageGetError = try library.function("sd_bus_message_get_error")
         messageGetSender = try library.function("sd_bus_message_get_sender")
         messageUnref = try library.function("sd_bus_message_unref")
+        messageSensitive = try library.function("sd_bus_message_sensitive")
         openContainer = try library.function("sd_bus_message_open_container")
         closeContainer = try library.function("sd_bus_message_close_container")
         appendBasic = try library.function("sd_bus_message_append_basic")

@@ -125,8 +125,9 @@ final class SecretService {
         }
     }
 
-    /// Closed without a flush: every call here waits for its reply, so nothing is left to send, and a flush
-    /// would wait without bound on a connection that never finished its handshake.
+    /// Closed without a flush: every call here waits for its reply (and for OpenSession's, before its
+    /// own), so nothing is left to send but an OpenSession no call asked for, and a flush would wait
+    /// without bound on a connection that never finished its handshake.
     deinit {
         if let opening { _ = sd.slotUnref(opening.slot) }
         _ = sd.closeUnref(bus)
@@ -353,6 +354,8 @@ final class SecretService {
             throw StoreError(operation: operation, reason: .other(name: nil, errno: ENOMEM))
         }
         defer { _ = sd.messageUnref(message) }
+        // Every message is wiped when sd-bus frees it (secrets go out in CreateItem and SetSecret).
+        _ = sd.messageSensitive(message)
         guard arguments(message) else { throw StoreError(operation: operation, reason: .other(name: nil, errno: EINVAL)) }
         let pending = Pending()
         var slot: OpaquePointer? = nil
@@ -433,7 +436,10 @@ final class SecretService {
         static let handler: SDBus.Handler = { message, userdata, _ in
             guard let userdata else { return 0 }
             let pending = Unmanaged<Pending>.fromOpaque(userdata).takeUnretainedValue()
-            if pending.message == nil, case let .success(sd) = SDBus.shared { pending.message = sd.messageRef(message) }
+            guard case let .success(sd) = SDBus.shared else { return 1 }
+            // Replies are wiped when freed too: GetSecrets's holds every secret it read.
+            _ = sd.messageSensitive(message)
+            if pending.message == nil { pending.message = sd.messageRef(message) }
             return 1
         }
 

@@ -71,4 +71,69 @@ struct SecretsInMemoryTests {
         }
         #expect(found >= 1, "the clipboard tool is running")
     }
+
+    /// The writable memory of process `pid` (its heap and anonymous maps), region by region, read through
+    /// /proc/PID/mem; nil when that is refused.
+    static func writableMemory(_ pid: Int32) -> [Data]? {
+        guard let maps = try? String(contentsOfFile: "/proc/\(pid)/maps", encoding: .utf8),
+              let memory = FileHandle(forReadingAtPath: "/proc/\(pid)/mem") else { return nil }
+        defer { try? memory.close() }
+        var regions: [Data] = []
+        for line in maps.split(separator: "\n") {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard fields.count >= 2, fields[1].hasPrefix("rw"), !line.hasSuffix("[vvar]") else { continue }
+            let range = fields[0].split(separator: "-").compactMap { UInt64($0, radix: 16) }
+            guard range.count == 2, range[1] > range[0], range[1] - range[0] <= 256 << 20 else { continue }
+            do {
+                try memory.seek(toOffset: range[0])
+                if let data = try memory.read(upToCount: Int(range[1] - range[0])) { regions.append(data) }
+            } catch {
+                continue
+            }
+        }
+        return regions.isEmpty ? nil : regions
+    }
+
+    /// Every message authv's sd-bus sends or receives is marked sensitive, so that sd-bus wipes it when
+    /// it frees it. The GetSecrets reply holds each secret read, in D-Bus's wire form: the URI's bytes, then
+    /// the content type as a string of length 10 (`\n\0\0\0text/plain\0`). `list` of 100 accounts, stopped
+    /// (debug hook `AUTHV_FAULT=stop-after-keyring-read`) once it has read and freed that reply, holds no
+    /// such copy in its memory; without the marking (`messageSensitive` not called) it held 40. Another
+    /// process's memory is readable only with CAP_SYS_PTRACE here, since authv makes itself non-dumpable:
+    /// root, as in CI.
+    @Test(.enabled(if: getuid() == 0, "reading a non-dumpable process's memory needs CAP_SYS_PTRACE (root)"))
+    func theKeyringsRepliesAreWipedWhenFreed() throws {
+        let s = try Session()
+        let uris = (1...100).map { "otpauth://totp/Site\($0):user\($0)?secret=JBSWY3DPEHPK3PXP&issuer=Site\($0)" }
+        #expect(try s.authv("add", "-", stdin: Data((uris.joined(separator: "\n") + "\n").utf8)).status == 0)
+        let list = Process()
+        list.executableURL = URL(fileURLWithPath: authvBinary)
+        list.arguments = ["list"]
+        list.environment = s.environment.merging(["AUTHV_FAULT": "stop-after-keyring-read"]) { $1 }
+        list.standardOutput = FileHandle.nullDevice
+        list.standardError = FileHandle.nullDevice
+        try list.run()
+        defer {
+            kill(list.processIdentifier, SIGKILL)
+            list.waitUntilExit()
+        }
+        let pid = list.processIdentifier
+        var stopped = false
+        for _ in 0..<400 where !stopped {
+            stopped = ((try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? "").contains("State:\tT")
+            if !stopped { usleep(25_000) }
+        }
+        try #require(stopped, "list stopped itself after reading the keyring")
+        let regions = try #require(Self.writableMemory(pid), "/proc/\(pid)/mem is readable")
+        let contentType = Data("\n\0\0\0text/plain\0".utf8)
+        var copies = 0
+        for region in regions {
+            var from = region.startIndex
+            while let found = region.range(of: contentType, in: from..<region.endIndex) {
+                copies += 1
+                from = found.upperBound
+            }
+        }
+        #expect(copies == 0, "\(copies) secrets of the GetSecrets reply left in list's memory")
+    }
 }

@@ -145,6 +145,7 @@ struct SignatureTests {
         Self.same(\SDBus.messageGetError, sd_bus_message_get_error)
         Self.same(\SDBus.messageGetSender, sd_bus_message_get_sender)
         Self.same(\SDBus.messageUnref, sd_bus_message_unref)
+        Self.same(\SDBus.messageSensitive, sd_bus_message_sensitive)
         Self.same(\SDBus.openContainer, sd_bus_message_open_container)
         Self.same(\SDBus.closeContainer, sd_bus_message_close_container)
         Self.same(\SDBus.appendBasic, sd_bus_message_append_basic)
