@@ -16,7 +16,7 @@ public enum AegisImport: ExportFormat {
     public static func entries(_ content: ExportContent, password: PasswordSource) throws(FormatError) -> [ImportedEntry] {
         let vault: AegisVault
         do {
-            let file = try AegisFile(bytes: content.bytes)
+            let file = try AegisFile(bytes: content.bytes, parsed: content.json)
             vault = try file.open(file.isEncrypted ? try file.key(password: SecretBytes(utf8: try password())) : nil)
         } catch let error as AegisError {
             throw formatError(error)

@@ -375,10 +375,16 @@ public struct AegisFile: Sendable {
     }
 
     public init(bytes: [UInt8]) throws(AegisError) {
+        try self.init(bytes: bytes, parsed: nil)
+    }
+
+    /// The same, from `parsed`, the bytes already read by `JSONValue.parse` (an import's detection did):
+    /// a file of 1000 entries is not read twice.
+    init(bytes: [UInt8], parsed: JSONValue?) throws(AegisError) {
         guard bytes.count <= AegisLimits.maxFileBytes else {
             throw .tooLarge(bytes: bytes.count, limit: AegisLimits.maxFileBytes)
         }
-        guard let value = JSONValue.parse(bytes) else { throw .notJSON }
+        guard let value = parsed ?? JSONValue.parse(bytes) else { throw .notJSON }
         guard let outer = value.object else { throw .notAegis("not a JSON object") }
         guard let version = outer["version"]?.int else { throw .notAegis("no version") }
         guard version == 1 else { throw .unsupportedVersion(version) }
