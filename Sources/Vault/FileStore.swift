@@ -287,17 +287,29 @@ public final class FileStore: AccountStore {
 /// the step fail with an error (and with `AUTHV_FAULT_KILL` set, kills the process there, as a crash or
 /// a power cut would). Debug builds only: in release builds `check` does nothing.
 public enum FaultInjection {
+    /// Whether `AUTHV_FAULT` names `step`. Callers ask only in debug builds.
+    static func isInjected(_ step: String) -> Bool {
+        getenv("AUTHV_FAULT").map { String(cString: $0) } == step
+    }
+
     /// `AUTHV_FAULT=write-midway:NAME` kills the process (SIGKILL) when half of the bytes of a file
     /// named NAME are written (to its temporary file, by `AtomicFile`): a crash in the middle of a write.
     public static func midway(writing name: String) {
         #if DEBUG
-        if let fault = getenv("AUTHV_FAULT").map({ String(cString: $0) }), fault == "write-midway:" + name { raise(SIGKILL) }
+        if isInjected("write-midway:" + name) { raise(SIGKILL) }
+        #endif
+    }
+
+    /// `AUTHV_FAULT=STEP` stops the process (SIGSTOP) at `step`, for a test to look at its memory there.
+    static func stop(at step: String) {
+        #if DEBUG
+        if isInjected(step) { raise(SIGSTOP) }
         #endif
     }
 
     public static func check(_ step: String) throws(StoreError) {
         #if DEBUG
-        if let fault = getenv("AUTHV_FAULT").map({ String(cString: $0) }), fault == step {
+        if isInjected(step) {
             if getenv("AUTHV_FAULT_KILL") != nil { raise(SIGKILL) }
             throw .vault("fault injected at \(step)")
         }

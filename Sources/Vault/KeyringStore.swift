@@ -58,10 +58,8 @@ public final class KeyringStore: AccountStore {
     /// The accounts in the items at `paths`, with every secret in one call.
     private func read(paths: [String]) throws(StoreError) -> StoreContents {
         let contents = StoreContents(items: try secrets(paths))
-        #if DEBUG
         // Tests stop authv here, after it read and freed the keyring's reply, to look at its memory.
-        if let fault = getenv("AUTHV_FAULT").map({ String(cString: $0) }), fault == "stop-after-keyring-read" { raise(SIGSTOP) }
-        #endif
+        FaultInjection.stop(at: "stop-after-keyring-read")
         return contents
     }
 

@@ -104,7 +104,7 @@ extension FaultInjection {
     /// the byte at `AUTHV_FAULT_OFFSET`, else the middle one. For proving that a read-back catches damage.
     public static func damage(_ path: String, at step: String) {
         #if DEBUG
-        guard let fault = getenv("AUTHV_FAULT").map({ String(cString: $0) }), fault == step else { return }
+        guard isInjected(step) else { return }
         let fd = open(path, O_RDWR)
         guard fd >= 0 else { return }
         defer { close(fd) }
