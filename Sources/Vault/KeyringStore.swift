@@ -73,21 +73,7 @@ public final class KeyringStore: AccountStore {
     /// fingerprint, which only a full read can match. An empty result means: no exact match, read everything.
     public func exactMatches(for query: String) throws(StoreError) -> [StoredAccount]? {
         guard let searches = KeyringStore.exactSearches(for: query) else { return nil }
-        // All searches in one round trip; locked items found by any are unlocked together (one prompt).
-        let service = try service()
-        let found = try service.search(searches.map { attributes in
-            var all = attributes
-            all["xdg:schema"] = KeyringStore.schemaName
-            return all
-        })
-        var locked: [String] = []
-        for one in found { for path in one.locked where !locked.contains(path) { locked.append(path) } }
-        _ = try service.unlock(locked)
-        var paths: [String] = []
-        for one in found {
-            for path in one.unlocked + one.locked where !paths.contains(path) { paths.append(path) }
-        }
-        return try read(paths: paths).accounts
+        return try read(paths: try search(searches)).accounts
     }
 
     /// The attribute searches whose union is the set of accounts a QUERY matches exactly; nil when the
@@ -108,11 +94,27 @@ public final class KeyringStore: AccountStore {
 
     /// The object paths of authv's items matching `attributes`, unlocking locked ones (which may ask the user).
     private func search(_ attributes: [String: String], recovery: Bool = false) throws(StoreError) -> [String] {
-        var all = attributes
-        all["xdg:schema"] = recovery ? KeyringStore.recoverySchemaName : KeyringStore.schemaName
+        try search([attributes], recovery: recovery)
+    }
+
+    /// The distinct object paths of authv's items matching any of `list`, in its order: all searches in one
+    /// round trip, and the locked items any of them found unlocked together (one prompt).
+    private func search(_ list: [[String: String]], recovery: Bool = false) throws(StoreError) -> [String] {
+        let schema = recovery ? KeyringStore.recoverySchemaName : KeyringStore.schemaName
         let service = try service()
-        let found = try service.search(all)
-        return found.unlocked + (try service.unlock(found.locked))
+        let found = try service.search(list.map { attributes in
+            var all = attributes
+            all["xdg:schema"] = schema
+            return all
+        })
+        var locked: [String] = []
+        for one in found { for path in one.locked where !locked.contains(path) { locked.append(path) } }
+        _ = try service.unlock(locked)
+        var paths: [String] = []
+        for one in found {
+            for path in one.unlocked + one.locked where !paths.contains(path) { paths.append(path) }
+        }
+        return paths
     }
 
     // MARK: writing
