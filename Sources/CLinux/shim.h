@@ -6,6 +6,9 @@
 #include <fcntl.h>
 int pipe2(int pipefd[2], int flags);
 static inline int authv_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
+// memmem(3) is a GNU extension, hidden without _GNU_SOURCE: a byte search that detection runs over whole files.
+#include <string.h>
+void *memmem(const void *haystack, size_t haystacklen, const void *needle, size_t needlelen);
 // posix_spawnattr_setflags' POSIX_SPAWN_SETSID is a GNU extension, hidden without _GNU_SOURCE.
 #define AUTHV_POSIX_SPAWN_SETSID 0x80
 // The kernel's key retention service (keyrings(7)) through its system calls, so that no library

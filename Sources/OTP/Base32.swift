@@ -29,26 +29,8 @@ public enum Base32 {
     /// else with the offending character and its position. The bytes are written straight into the
     /// secret's own memory (a first pass checks and counts, a second decodes): no other copy is made.
     public static func decode(_ text: String) throws(Base32Error) -> SecretBytes {
-        var count = 0
-        var padding = 0
-        var firstPadding = 0
-        for (index, character) in text.enumerated() {
-            let position = index + 1
-            if character == " " || character == "-" || character == "\t" {
-                continue
-            }
-            if character == "=" {
-                if padding == 0 { firstPadding = position }
-                padding += 1
-                continue
-            }
-            // Padding may only end the secret: a character after it makes the '=' the mistake.
-            guard padding == 0 else { throw .invalidCharacter("=", position: firstPadding) }
-            guard value(of: character) != nil else {
-                throw .invalidCharacter(character, position: position)
-            }
-            count += 1
-        }
+        var count: Int
+        if let counted = asciiCount(text) { count = counted } else { count = try characterCount(text) }
         if count == 0 { throw .empty }
         switch count % 8 {
         case 1, 3, 6: throw .invalidLength(count)
@@ -71,6 +53,49 @@ public enum Base32 {
             }
             buffer = 0
         }
+    }
+
+    /// The alphabet letters of `text`, counted in its bytes; nil at the first byte that is not a letter,
+    /// a skipped character or trailing padding (the Character pass then names the character at fault).
+    private static func asciiCount(_ text: String) -> Int? {
+        var count = 0
+        var padded = false
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: " "), UInt8(ascii: "-"), UInt8(ascii: "\t"): continue
+            case UInt8(ascii: "="): padded = true
+            default:
+                guard !padded, value(ofASCII: byte) != nil else { return nil }
+                count += 1
+            }
+        }
+        return count
+    }
+
+    /// The alphabet letters of `text`, counted by Character; throws the first one at fault, with its
+    /// position in Characters as the user sees them.
+    private static func characterCount(_ text: String) throws(Base32Error) -> Int {
+        var count = 0
+        var padding = 0
+        var firstPadding = 0
+        for (index, character) in text.enumerated() {
+            let position = index + 1
+            if character == " " || character == "-" || character == "\t" {
+                continue
+            }
+            if character == "=" {
+                if padding == 0 { firstPadding = position }
+                padding += 1
+                continue
+            }
+            // Padding may only end the secret: a character after it makes the '=' the mistake.
+            guard padding == 0 else { throw .invalidCharacter("=", position: firstPadding) }
+            guard value(of: character) != nil else {
+                throw .invalidCharacter(character, position: position)
+            }
+            count += 1
+        }
+        return count
     }
 
     private static func value(of character: Character) -> UInt8? {

@@ -21,9 +21,11 @@ public enum Escape {
     }
 
     /// `text` as it is safe to show: see the type's description.
-    public static func text(_ text: some StringProtocol) -> String {
-        // Most text needs nothing: return it as it is without building a copy.
-        guard text.unicodeScalars.contains(where: { $0 == "\\" || isEscaped($0) }) else { return String(text) }
+    @inlinable public static func text(_ text: some StringProtocol) -> String {
+        // Most text needs nothing: return it as it is without building a copy. Printable ASCII is told from
+        // its bytes (no scalar of it is escaped); anything else is looked at scalar by scalar.
+        guard !text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\\") }),
+              text.unicodeScalars.contains(where: { $0 == "\\" || isEscaped($0) }) else { return String(text) }
         var out = ""
         out.unicodeScalars.reserveCapacity(text.unicodeScalars.count + 8)
         for scalar in text.unicodeScalars {

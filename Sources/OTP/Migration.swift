@@ -65,7 +65,7 @@ public struct MigrationPart: Sendable, Equatable {
 
 /// Google Authenticator's export format: a protobuf `MigrationPayload`, Base64 in a URI.
 public enum Migration {
-    static let scheme = "otpauth-migration://"
+    @usableFromInline static let scheme = "otpauth-migration://"
     /// Google Authenticator puts at most this many accounts in one QR code.
     public static let accountsPerPart = 10
 
@@ -79,15 +79,15 @@ public enum Migration {
     /// The part numbers a "missing" message lists before it says how many more.
     static let missingListed = 10
 
-    public static func isMigration(_ text: some StringProtocol) -> Bool {
-        text.utf8.count >= scheme.utf8.count && text.prefix(scheme.count).lowercased() == scheme
+    @inlinable public static func isMigration(_ text: some StringProtocol) -> Bool {
+        text.hasASCIIPrefixIgnoringCase(scheme)
     }
 
     /// Decodes one export URI into its accounts and its place in the export.
     public static func decode(_ uri: String) throws(MigrationError) -> MigrationPart {
         guard isMigration(uri) else { throw .notMigration }
         guard uri.utf8.count <= maxURIBytes else { throw .tooLong }
-        let afterScheme = uri.dropFirst(scheme.count)
+        let afterScheme = uri[uri.utf8.index(uri.startIndex, offsetBy: scheme.utf8.count)...]
         let host = afterScheme.prefix { $0 != "?" && $0 != "/" && $0 != "#" }
         guard host.lowercased() == "offline" else { throw .unknownHost(String(host.prefix(64))) }
         guard let query = uri.split(separator: "?", maxSplits: 1).dropFirst().first else { throw .missingData }

@@ -42,6 +42,26 @@ public enum URIError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 }
 
+/// The parameters of an otpauth URI that authv reads, by lower-case name: a URI has a handful, looked up
+/// a dozen times while it is judged, which a slot per name does without hashing.
+public struct URIParameters: Sendable, ExpressibleByDictionaryLiteral {
+    public static let names = ["secret", "issuer", "algorithm", "digits", "period", "counter", "encoder", "note", "offset"]
+    private var values = [String?](repeating: nil, count: names.count)
+
+    public init() {}
+
+    public init(dictionaryLiteral elements: (String, String)...) {
+        for (name, value) in elements { self[name] = value }
+    }
+
+    /// The value of parameter `name`; nil when it is absent or not one of `names` (setting such a name
+    /// does nothing).
+    public subscript(name: String) -> String? {
+        get { Self.names.firstIndex(of: name).flatMap { values[$0] } }
+        set { if let slot = Self.names.firstIndex(of: name) { values[slot] = newValue } }
+    }
+}
+
 /// otpauth:// URIs, Google's Key Uri Format: `otpauth://TYPE/ISSUER:ACCOUNT?secret=...&issuer=...`.
 public enum OTPAuthURI {
     /// Digits authv accepts for TOTP and HOTP.
@@ -51,51 +71,51 @@ public enum OTPAuthURI {
     /// The largest clock offset an account may have (authv's own `offset` parameter): a day either way.
     public static let maxOffset = 86_400
 
-    /// Whether `text` claims to be an otpauth:// URI (scheme only).
-    public static func isOTPAuth(_ text: some StringProtocol) -> Bool {
-        text.utf8.count >= 10 && text.prefix(10).lowercased() == "otpauth://"
+    @usableFromInline static let scheme = "otpauth://"
+
+    /// Whether `text` claims to be an otpauth:// URI (scheme only, in any case).
+    @inlinable public static func isOTPAuth(_ text: some StringProtocol) -> Bool {
+        text.hasASCIIPrefixIgnoringCase(scheme)
     }
 
-    /// Parses one otpauth:// URI.
+    /// Parses one otpauth:// URI. Its parts are cut at their separators in the UTF-8 bytes (`cut(at:)`).
     public static func parse(_ text: String) throws(URIError) -> Account {
         guard isOTPAuth(text) else { throw .notOTPAuth }
         // Sizes first, before anything is split, decoded or kept (AccountLimits).
         guard text.utf8.count <= AccountLimits.maxURIBytes else { throw .tooLong("URI", limit: AccountLimits.maxURIBytes) }
-        let rest = text.dropFirst(10)
-        let pathAndQuery = rest.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
-        let path = pathAndQuery[0]
-        let query = pathAndQuery.count > 1 ? pathAndQuery[1] : ""
-
-        let typeAndLabel = path.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
-        if typeAndLabel.count > 1, typeAndLabel[1].utf8.count > AccountLimits.maxLabelBytes {
+        let rest = text[text.utf8.index(text.startIndex, offsetBy: scheme.utf8.count)...]
+        let (path, query) = rest.cut(at: UInt8(ascii: "?"))
+        let (typeName, label) = path.cut(at: UInt8(ascii: "/"))
+        if let label, label.utf8.count > AccountLimits.maxLabelBytes {
             throw .tooLong("label", limit: AccountLimits.maxLabelBytes)
         }
-        guard query.split(separator: "&").count <= AccountLimits.maxParameters else { throw .tooManyParameters }
-        let (labelIssuer, accountName) = try splitLabel(typeAndLabel.count > 1 ? typeAndLabel[1] : "")
+        // Empty pairs ("&&") are dropped; the count is bounded by the URI's size, checked above.
+        let pairs = (query ?? "").utf8.split(separator: UInt8(ascii: "&")).map(Substring.init)
+        guard pairs.count <= AccountLimits.maxParameters else { throw .tooManyParameters }
+        let (labelIssuer, accountName) = try splitLabel(label ?? "")
 
-        var parameters: [String: String] = [:]
-        for pair in query.split(separator: "&") where !pair.isEmpty {
-            let keyValue = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let key = keyValue[0].lowercased()
-            let known = ["secret", "issuer", "algorithm", "digits", "period", "counter", "encoder", "note", "offset"]
-            guard known.contains(key) else { continue }  // unknown parameters (image, lock, color, ...) are ignored
+        var parameters = URIParameters()
+        for pair in pairs {
+            let (rawKey, rawValue) = pair.cut(at: UInt8(ascii: "="))
+            let key = rawKey.lowercased()
+            guard URIParameters.names.contains(key) else { continue }  // unknown parameters (image, lock, color, ...) are ignored
             guard parameters[key] == nil else { throw .duplicateParameter(key) }
-            guard let value = Percent.decode(keyValue.count > 1 ? keyValue[1] : "", plusIsSpace: true) else {
+            guard let value = Percent.decode(rawValue ?? "", plusIsSpace: true) else {
                 throw .invalidParameter(key, reason: "bad percent-encoding")
             }
             parameters[key] = value
         }
-        return try account(typeName: String(typeAndLabel[0]), labelIssuer: labelIssuer, name: accountName,
+        return try account(typeName: String(typeName), labelIssuer: labelIssuer, name: accountName,
                            parameters: parameters)
     }
 
     /// Builds an account from the decoded parts of a URI, checking every parameter: the one place that
     /// judges them, for otpauth URIs and for accounts typed in (`add --manual`). `parameters` has
-    /// lower-case names (secret, issuer, algorithm, digits, period, counter, encoder, note); others are ignored.
+    /// lower-case names (`URIParameters.names`); others are ignored.
     /// `secret`, when given, is the secret itself (from a format that stores bytes) and takes the place of
     /// the `secret` parameter, so that no Base32 text of it is made.
     public static func account(typeName: String, labelIssuer: String, name accountName: String,
-                               parameters: [String: String], secret given: SecretBytes? = nil) throws(URIError) -> Account {
+                               parameters: URIParameters, secret given: SecretBytes? = nil) throws(URIError) -> Account {
         var type: OTPType
         switch typeName.lowercased() {
         case "totp": type = .totp
@@ -164,21 +184,12 @@ public enum OTPAuthURI {
     /// Splits a raw label into issuer prefix and account name. The separator is the first literal ':'
     /// or, when there is none, the first '%3A'; spaces after it are dropped.
     static func splitLabel(_ raw: Substring) throws(URIError) -> (issuer: String, account: String) {
-        var prefix: Substring? = nil
-        var remainder = raw
-        if let colon = raw.firstIndex(of: ":") {
-            prefix = raw[..<colon]
-            remainder = raw[raw.index(after: colon)...]
-        } else {
-            var index = raw.startIndex
-            while index < raw.endIndex {
-                if raw[index...].prefix(3).lowercased() == "%3a" {
-                    prefix = raw[..<index]
-                    remainder = raw[raw.index(index, offsetBy: 3)...]
-                    break
-                }
-                index = raw.index(after: index)
-            }
+        var (prefix, remainder): (Substring?, Substring) = (nil, raw)
+        let (beforeColon, afterColon) = raw.cut(at: UInt8(ascii: ":"))
+        if let afterColon {
+            (prefix, remainder) = (beforeColon, afterColon)
+        } else if let escape = raw.utf8.indices.first(where: { raw.utf8[$0...].prefix(3).map(asciiLowercased).elementsEqual("%3a".utf8) }) {
+            (prefix, remainder) = (raw[..<escape], raw[raw.utf8.index(escape, offsetBy: 3)...])
         }
         guard let account = Percent.decode(remainder) else { throw .invalidLabel }
         let trimmed = String(account.drop { $0 == " " })

@@ -3,6 +3,10 @@ public enum Percent {
     /// Decodes `%XX` escapes (and `+` as a space when `plusIsSpace`); nil when an escape is malformed
     /// or the bytes are not UTF-8.
     public static func decode<S: StringProtocol>(_ text: S, plusIsSpace: Bool = false) -> String? {
+        // Nothing to decode: the text itself (already valid UTF-8), without the byte-by-byte copy.
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "%") || plusIsSpace && $0 == UInt8(ascii: "+") }) else {
+            return String(text)
+        }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
         var iterator = text.utf8.makeIterator()

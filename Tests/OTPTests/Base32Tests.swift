@@ -22,6 +22,13 @@ struct Base32Tests {
         ("JBSW=Y3DPEHPK3PXP", .invalidCharacter("=", position: 5)),
         ("JBSWY3DPEHPK3PX!", .invalidCharacter("!", position: 16)),
         ("JBSWY3DPÉHPK3PXP", .invalidCharacter("É", position: 9)),
+        // Positions count Characters, not bytes: "é" written as e + U+0301 is one character (3 bytes), and
+        // so is CR LF, and a letter after them is at the next position.
+        ("JBSWe\u{301}Y3DP", .invalidCharacter("e\u{301}", position: 5)),
+        ("JB\r\nSWY3DP", .invalidCharacter("\r\n", position: 3)),
+        ("ÉÉ1", .invalidCharacter("É", position: 1)),
+        ("JB S\u{301}W", .invalidCharacter("S\u{301}", position: 4)),
+        ("JBSW==\u{301}", .invalidCharacter("=", position: 5)),
         ("", .empty),
         ("   ", .empty),
         ("====", .empty),

@@ -54,6 +54,24 @@ struct URITests {
         ("OTPAUTH://TOTP/x?secret=JBSWY3DPEHPK3PXP", totp("", "x")),
         // Unicode names, percent-encoded.
         ("otpauth://totp/B%C3%BCcher:j%C3%BCrgen?secret=JBSWY3DPEHPK3PXP", totp("Bücher", "jürgen")),
+        // Raw UTF-8 in a label (not percent-encoded, as some generators write it).
+        ("otpauth://totp/B\u{fc}cher:j\u{fc}rgen?secret=JBSWY3DPEHPK3PXP", totp("B\u{fc}cher", "j\u{fc}rgen")),
+        // The parts are cut at their separators in the bytes, as RFC 3986 reads a URI: a combining mark
+        // after '&', ':' or '?' does not hide the separator (it becomes part of the next name or value).
+        ("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&\u{301}issuer=A", totp("", "x")),
+        ("otpauth://totp/GitHub:\u{301}alice?secret=JBSWY3DPEHPK3PXP", totp("GitHub", "\u{301}alice")),
+        ("otpauth://totp/x?\u{301}secret=JBSWY3DPEHPK3PXP", .error(.missingParameter("secret"))),
+        // Empty pairs are skipped; the scheme's case does not matter; %3a in lower case.
+        ("otpauth://totp/x?&&secret=JBSWY3DPEHPK3PXP&&issuer=A&", totp("A", "x")),
+        ("OtPaUtH://totp/x?secret=JBSWY3DPEHPK3PXP", totp("", "x")),
+        ("otpauth://totp/GitHub%3aalice?secret=JBSWY3DPEHPK3PXP", totp("GitHub", "alice")),
+        // The first ':' divides, later ones belong to the name; a '%3A' is only looked for without one.
+        ("otpauth://totp/A:b:c%3Ad?secret=JBSWY3DPEHPK3PXP", totp("A", "b:c:d")),
+        // No '?': no parameters, so no secret.
+        ("otpauth://totp/x", .error(.missingParameter("secret"))),
+        ("otpauth://", .error(.unknownType(""))),
+        ("otpauth:/", .error(.notOTPAuth)),
+        ("otpauth\u{301}://totp/x?secret=JBSWY3DPEHPK3PXP", .error(.notOTPAuth)),
         // Algorithms, digits, periods.
         ("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&algorithm=SHA256", totp("", "x", algorithm: .sha256)),
         ("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&algorithm=sha512&digits=8&period=60", totp("", "x", algorithm: .sha512, digits: 8, period: 60)),

@@ -41,12 +41,13 @@ public enum EnteAuth: ExportFormat {
 
     /// Text whose lines are all otpauth URIs (blank lines aside), at least one with `codeDisplay`.
     static func isPlainExport(_ content: ExportContent) -> Bool {
-        guard content.json == nil, let text = content.text, text.contains("codeDisplay=") else { return false }
+        guard content.json == nil, ExportContent.contains(content.bytes, Array("codeDisplay=".utf8)),
+              let text = content.text else { return false }
         return lines(text).allSatisfy { OTPAuthURI.isOTPAuth($0) }
     }
 
     static func lines(_ text: String) -> [Substring] {
-        text.split(whereSeparator: \.isNewline).map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
+        text.lines(omittingEmpty: true).map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
     }
 
     public static func entries(_ content: ExportContent, password: PasswordSource) throws(FormatError) -> [ImportedEntry] {

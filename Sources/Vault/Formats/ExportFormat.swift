@@ -1,6 +1,7 @@
 public import OTP
 public import AuthvCrypto
 import FoundationEssentials
+internal import CLinux
 
 /// The export or backup file format of another authenticator, one type per format (one file each in
 /// Sources/Vault/Formats/). A format takes values and gives values: bytes and a password in, entries out;
@@ -134,8 +135,14 @@ public struct ExportContent: Sendable {
     /// The top-level JSON value, when the bytes are one JSON document (Vault's JSONValue).
     let json: JSONValue?
 
+    /// The bytes as UTF-8 text (a byte-order mark dropped), or nil: made once, since most detectors ask.
+    public let text: String?
+
     public init(_ bytes: [UInt8]) {
         self.bytes = bytes
+        var slice = bytes[...]
+        if slice.starts(with: [0xEF, 0xBB, 0xBF]) { slice = slice.dropFirst(3) }
+        text = String(validating: slice, as: UTF8.self)
         let first = bytes.first { !ExportContent.isSpace($0) }
         if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") {
             json = JSONValue.parse(bytes)
@@ -149,13 +156,6 @@ public struct ExportContent: Sendable {
     /// The top-level JSON object's members, when the content is a JSON object.
     var object: [String: JSONValue]? { json?.object }
 
-    /// The bytes as UTF-8 text (a byte-order mark dropped), or nil.
-    public var text: String? {
-        var slice = bytes[...]
-        if slice.starts(with: [0xEF, 0xBB, 0xBF]) { slice = slice.dropFirst(3) }
-        return String(validating: slice, as: UTF8.self)
-    }
-
     /// A zip archive (local file header, or an empty archive's end record).
     public var isZip: Bool { bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) || bytes.starts(with: [0x50, 0x4B, 0x05, 0x06]) }
 
@@ -167,15 +167,12 @@ public struct ExportContent: Sendable {
         return keys.allSatisfy { key in ExportContent.contains(bytes, Array("\"\(key)\"".utf8)) }
     }
 
+    /// Whether `needle` occurs in `haystack` (glibc's memmem: detection asks this of files of megabytes).
     static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard let first = needle.first, haystack.count >= needle.count else { return false }
-        var index = 0
-        let last = haystack.count - needle.count
-        while index <= last {
-            if haystack[index] == first && haystack[index..<(index + needle.count)].elementsEqual(needle) { return true }
-            index += 1
+        guard !needle.isEmpty, haystack.count >= needle.count else { return false }
+        return haystack.withUnsafeBytes { hay in
+            needle.withUnsafeBytes { memmem(hay.baseAddress, hay.count, $0.baseAddress, $0.count) != nil }
         }
-        return false
     }
 
     /// XML: the first non-space character is `<`.
@@ -266,7 +263,7 @@ public enum FormatSupport {
             return unsupported("a name, note or secret longer than authv accepts")
         }
         guard !issuer.contains("\0"), !name.contains("\0") else { return unsupported("a NUL character in its name") }
-        var parameters = ["issuer": issuer]
+        var parameters: URIParameters = ["issuer": issuer]
         if let secretText { parameters["secret"] = secretText }
         if let algorithm { parameters["algorithm"] = algorithm }
         if let digits { parameters["digits"] = String(digits) }

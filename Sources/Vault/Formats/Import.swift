@@ -107,7 +107,9 @@ public enum Importer {
             case let .text(file, content):
                 var found = false
                 var number = 0
-                for raw in content.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
+                let lines = content.lines(omittingEmpty: false)
+                accounts.reserveCapacity(accounts.count + lines.count)  // at most one account a line
+                for raw in lines {
                     number += 1
                     let line = raw.trimmingWhitespace()
                     if line.isEmpty || line.hasPrefix("#") { continue }
@@ -136,14 +138,20 @@ public enum Importer {
             throw .incompleteExport(error)
         }
         plan.entryCount = accounts.count + plan.unsupported.count
-        var seen = Set<AccountKey>()
-        for account in accounts {
-            if seen.insert(AccountKey(account)).inserted {
-                plan.accounts.append(account)
+        // The first of each account is moved forward in place, in order (no second array of 100 000
+        // accounts for a big file); the repeats are copied out as they are met.
+        var seen = Set<AccountKey>(minimumCapacity: accounts.count)
+        var kept = 0
+        for index in accounts.indices {
+            if seen.insert(AccountKey(accounts[index])).inserted {
+                accounts.swapAt(kept, index)
+                kept += 1
             } else {
-                plan.repeated.append(account)
+                plan.repeated.append(accounts[index])
             }
         }
+        accounts.removeLast(accounts.count - kept)
+        plan.accounts = accounts
         return plan
     }
 

@@ -96,8 +96,8 @@ extension Authv {
             if !plan.unsupported.isEmpty && !skipUnsupported { throw ImportError.unsupported(plan.unsupported) }
             let accounts = plan.accounts
             if dryRun {
-                for account in accounts { Console.note(account.displayName) }
-                for skipped in plan.unsupported { Console.note("would skip: \(skipped)") }
+                Console.notes(accounts.lazy.map(\.displayName))
+                Console.notes(plan.unsupported.lazy.map { "would skip: \($0)" })
                 return
             }
             let book = try Keyring.open()
@@ -150,7 +150,7 @@ extension Authv {
                 } catch {
                     throw ImportError.format(file: file, error)
                 }
-                if !bytes.isEmpty, !bytes.contains(0), let text = String(validating: bytes, as: UTF8.self) {
+                if !bytes.isEmpty, !bytes.contains(0), let text = content.text {  // (a byte-order mark dropped)
                     return .text(file: file, content: text)
                 }
                 if let problem = TextInput.problem(bytes) { throw ImportError.notText(file: file, reason: problem) }
@@ -218,7 +218,7 @@ struct ManualOptions: ParsableArguments {
         let issuer = try prompt("Issuer (the site, e.g. GitHub): ")
         let name = try prompt("Account (e.g. alice@example.com): ")
         let secret = try prompt("Secret key (not shown): ", echo: false)
-        var parameters = ["secret": secret, "issuer": issuer]
+        var parameters: URIParameters = ["secret": secret, "issuer": issuer]
         if let algorithm { parameters["algorithm"] = algorithm }
         if let digits { parameters["digits"] = String(digits) }
         if let period { parameters["period"] = String(period) }

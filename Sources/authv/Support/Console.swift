@@ -40,6 +40,26 @@ enum Console {
         _ = writeAll(STDERR_FILENO, Escape.text(text) + "\n")
     }
 
+    /// Messages for people, a line each, as `note` writes them, gathered into writes of about 64 KiB
+    /// (`add --dry-run` of a file of 100 000 URIs names every account: one write each would be 100 000).
+    static func notes(_ texts: some Sequence<String>) {
+        var chunk = ""
+        for text in texts {
+            chunk += Escape.text(text)
+            chunk += "\n"
+            if chunk.utf8.count >= 1 << 16 {
+                note(lines: chunk)
+                chunk = ""
+            }
+        }
+        if !chunk.isEmpty { note(lines: chunk) }
+    }
+
+    private static func note(lines: String) {
+        guard outputFailure == nil else { return }
+        _ = writeAll(STDERR_FILENO, lines)
+    }
+
     /// A failure, on standard error: one line (a newline in it is escaped like any control character).
     static func error(_ text: String) {
         _ = writeAll(STDERR_FILENO, "authv: " + Escape.text(text) + "\n")
