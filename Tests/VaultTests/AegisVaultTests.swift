@@ -353,3 +353,63 @@ struct AegisVaultTests {
         #expect(AegisEntry.splitNote("no codes here") == ("no codes here", nil))
     }
 }
+
+/// A plain Aegis file read through its types (`PlainAegisView`, the import's fast path) gives what the
+/// tree gives; where the file holds anything the types do not expect, the view declines and the tree
+/// (which names the problem) is read instead.
+@Suite("Plain Aegis files read through their types")
+struct PlainAegisViewTests {
+    static let plainFiles = ["aegis/aegis_plain.json", "imports/aegis-v1-plain.json", "imports/aegis-v2-plain.json",
+                             "imports/aegis-v3-plain.json", "imports/aegis-mixed.json"]
+
+    struct Read: Equatable {
+        var uuid: String, type: String, account: Account?, problem: String?, note: String, codes: RecoveryCodes?
+        init(_ entry: AegisEntry) {
+            (uuid, type, account, problem, note, codes) = (entry.uuid, entry.type, entry.account, entry.problem, entry.note, entry.recoveryCodes)
+        }
+    }
+
+    static func viaTree(_ bytes: [UInt8]) -> Result<[Read], AegisError> {
+        Result { () throws(AegisError) -> [Read] in try AegisFile(bytes: bytes).open(nil).entries.map(Read.init) }
+    }
+
+    static func viaView(_ bytes: [UInt8]) -> Result<[Read], AegisError>? {
+        guard let view = PlainAegisView.decode(bytes) else { return nil }
+        return Result { () throws(AegisError) -> [Read] in try AegisFile(plain: view).open(nil).entries.map(Read.init) }
+    }
+
+    @Test(arguments: plainFiles) func theFixturesAreReadThroughTheTypes(file: String) throws {
+        let bytes = try bytes(repositoryRoot + "/Fixtures/" + file)
+        let view = try #require(Self.viaView(bytes), "the view declined \(file)")
+        #expect(try view.get() == Self.viaTree(bytes).get())
+        #expect(try !view.get().isEmpty)
+    }
+
+    /// Edits of a real file: each either reads the same both ways, or the view declines.
+    static let edits: [(String, String, declines: Bool)] = [
+        (#""digits": 6"#, #""digits": null"#, true),
+        (#""digits": 6"#, #""digits": 6.5"#, true),
+        (#""period": 30"#, #""period": "30""#, true),
+        (#""name": "alice@example.com""#, #""name": null"#, false),
+        (#""name": "alice@example.com""#, #""name": 7"#, true),
+        (#""type": "totp""#, #""type": "motp""#, false),
+        (#""uuid": "7c10340f-b90d-4eff-8f18-7a892c541615","#, "", true),
+        (#""slots": null"#, #""slots": []"#, true),
+        (#""params": null"#, #""params": {}"#, true),
+        (#""version": 1,"#, #""version": 2,"#, true),
+        (#""version": 3"#, #""version": 4"#, false),
+        (#""algo": "SHA1""#, #""algo": "MD5""#, false),
+        (#""secret": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP""#, #""secret": "JBSWY3DPEHPK3PX1""#, false),
+        (#""note": "Recovery codes:"#, #""note": "authv recovery codes:\n- ab12cd\n- ef34gh (used)\nRecovery codes:"#, false),
+    ]
+
+    @Test(arguments: edits.indices) func anEditReadsTheSameOrIsLeftToTheTree(index: Int) throws {
+        let (from, to, declines) = Self.edits[index]
+        let original = String(decoding: try bytes(repositoryRoot + "/Fixtures/imports/aegis-v3-plain.json"), as: UTF8.self)
+        #expect(original.contains(from))
+        let edited = Array(original.replacingOccurrences(of: from, with: to).utf8)
+        let view = Self.viaView(edited)
+        #expect((view == nil) == declines)
+        if let view { #expect(view == Self.viaTree(edited)) }
+    }
+}

@@ -7,6 +7,7 @@ public enum AegisImport: ExportFormat {
     public static let name = "Aegis"
 
     public static func recognises(_ content: ExportContent) -> Bool {
+        if content.plainAegis != nil { return true }
         if let object = content.object {
             return object["version"] != nil && object["header"]?.object != nil && object["db"] != nil
         }
@@ -16,7 +17,7 @@ public enum AegisImport: ExportFormat {
     public static func entries(_ content: ExportContent, password: PasswordSource) throws(FormatError) -> [ImportedEntry] {
         let vault: AegisVault
         do {
-            let file = try AegisFile(bytes: content.bytes, parsed: content.json)
+            let file = try content.plainAegis.map(AegisFile.init(plain:)) ?? AegisFile(bytes: content.bytes, parsed: content.json)
             vault = try file.open(file.isEncrypted ? try file.key(password: SecretBytes(utf8: try password())) : nil)
         } catch let error as AegisError {
             throw formatError(error)

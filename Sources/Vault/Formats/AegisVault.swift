@@ -424,6 +424,18 @@ public struct AegisFile: Sendable {
         plainContent = nil
     }
 
+    /// A plain vault read through its types (an import's detection did): the content holds only the
+    /// fields authv reads, which is all an import takes from it.
+    init(plain view: PlainAegisView) {
+        outer = ["version": .int(1), "header": .object(["slots": .null, "params": .null])]
+        isEncrypted = false
+        slots = []
+        nonce = []
+        tag = []
+        ciphertext = []
+        plainContent = view.db.content
+    }
+
     /// The master key, unwrapped from the first password slot that `password` opens (scrypt per slot).
     public func key(password: SecretBytes) throws(AegisError) -> AegisKey {
         var passwordSlots = 0
@@ -626,5 +638,31 @@ struct ContentView: Decodable {
             return .object(fields)
         }
         return .object(["version": .int(version), "entries": .array(list)])
+    }
+}
+
+/// A plain (unencrypted) Aegis vault file read through `ContentView`: version 1, a header whose slots
+/// and params are null, the content in `db`. Anything else fails to decode, and the caller reads the
+/// tree (`AegisFile(bytes:)`), which tells an encrypted vault, or names what is wrong.
+struct PlainAegisView: Decodable {
+    let db: ContentView
+
+    private enum Keys: String, CodingKey { case version, header, db }
+    private enum HeaderKeys: String, CodingKey { case slots, params }
+    private struct NotPlain: Error {}
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Keys.self)
+        guard try container.decode(Int64.self, forKey: .version) == 1 else { throw NotPlain() }
+        let header = try container.nestedContainer(keyedBy: HeaderKeys.self, forKey: .header)
+        for key in [HeaderKeys.slots, .params] where header.contains(key) {
+            guard try header.decodeNil(forKey: key) else { throw NotPlain() }
+        }
+        db = try container.decode(ContentView.self, forKey: .db)
+    }
+
+    static func decode(_ bytes: [UInt8]) -> PlainAegisView? {
+        guard bytes.count <= AegisLimits.maxFileBytes else { return nil }
+        return bytes.withUnsafeBytes { JSONValue.decode(PlainAegisView.self, borrowing: $0) }
     }
 }

@@ -1,6 +1,7 @@
 public import OTP
 public import AuthvCrypto
 import FoundationEssentials
+import Synchronization
 internal import CLinux
 
 /// The export or backup file format of another authenticator, one type per format (one file each in
@@ -56,6 +57,25 @@ public enum ExportFormats {
         if let format = all.first(where: { $0.recognises(content) }) { return format }
         if let looks = content.looksLike { throw .notKnown(looksLike: looks) }
         return tryLast ? lastResort.first { $0.recognises(content) } : nil
+    }
+}
+
+/// A JSON document's tree (`JSONValue`), built from its bytes at the first ask and kept.
+final class JSONTree: Sendable {
+    private enum State { case unread([UInt8]), read(JSONValue?) }
+    private let state: Mutex<State>
+
+    /// `bytes` nil: not JSON (the value is nil).
+    init(_ bytes: [UInt8]?) {
+        state = Mutex(bytes.map(State.unread) ?? .read(nil))
+    }
+
+    var value: JSONValue? {
+        state.withLock { state in
+            if case let .unread(bytes) = state { state = .read(JSONValue.parse(bytes)) }
+            guard case let .read(value) = state else { return nil }
+            return value
+        }
     }
 }
 
@@ -132,11 +152,12 @@ public enum ExportLimits {
 /// An export file's bytes, with what every format's detector wants to know parsed once.
 public struct ExportContent: Sendable {
     public let bytes: [UInt8]
-    /// The top-level JSON value, when the bytes are one JSON document (Vault's JSONValue).
-    let json: JSONValue?
-
     /// The bytes as UTF-8 text (a byte-order mark dropped), or nil: made once, since most detectors ask.
     public let text: String?
+    /// A plain Aegis vault's content read into its types (`PlainAegisView`), when the bytes are one: the
+    /// common big import, recognised and read without the tree of every value.
+    let plainAegis: PlainAegisView?
+    private let tree: JSONTree
 
     public init(_ bytes: [UInt8]) {
         self.bytes = bytes
@@ -144,12 +165,14 @@ public struct ExportContent: Sendable {
         if slice.starts(with: [0xEF, 0xBB, 0xBF]) { slice = slice.dropFirst(3) }
         text = String(validating: slice, as: UTF8.self)
         let first = bytes.first { !ExportContent.isSpace($0) }
-        if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") {
-            json = JSONValue.parse(bytes)
-        } else {
-            json = nil
-        }
+        let isJSON = first == UInt8(ascii: "{") || first == UInt8(ascii: "[")
+        plainAegis = first == UInt8(ascii: "{") ? PlainAegisView.decode(bytes) : nil
+        tree = JSONTree(isJSON ? bytes : nil)
     }
+
+    /// The top-level JSON value, when the bytes are one JSON document (Vault's JSONValue): built the
+    /// first time a detector or format asks.
+    var json: JSONValue? { tree.value }
 
     static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0a || byte == 0x0d || byte == 0x09 }
 

@@ -77,12 +77,82 @@ enum JSONValue: Codable, Equatable, Sendable {
         try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))
     }
 
-    /// The JSON text, keys sorted (the same value always gives the same bytes), `/` not escaped.
+    /// The JSON text, keys sorted (the same value always gives the same bytes), `/` not escaped: the bytes
+    /// JSONEncoder writes with `.sortedKeys` and `.withoutEscapingSlashes` (and `.prettyPrinted` when
+    /// `pretty`), which JSONValueTests compares against. Written here rather than by JSONEncoder, which
+    /// boxes every value of a vault of 1000 accounts on its way out and took a third of an import's time.
     func serialized(pretty: Bool = false) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
-                                          : [.sortedKeys, .withoutEscapingSlashes]
-        // Encoding a JSONValue cannot fail: every case is a plain JSON value (doubles are finite, having been parsed).
-        return Array((try? encoder.encode(self)) ?? Data())
+        var out: [UInt8] = []
+        out.reserveCapacity(4096)
+        write(to: &out, pretty: pretty, depth: 0)
+        return out
+    }
+
+    private func write(to out: inout [UInt8], pretty: Bool, depth: Int) {
+        switch self {
+        case .null: out += "null".utf8
+        case let .bool(value): out += (value ? "true" : "false").utf8
+        case let .int(value): out += String(value).utf8
+        case let .double(value):
+            // Swift's shortest form that reads back as the same number, without a ".0" (as JSONEncoder: 3, -0).
+            var text = value.description
+            if text.hasSuffix(".0") { text.removeLast(2) }
+            out += text.utf8
+        case let .string(value): JSONValue.write(string: value, to: &out)
+        case let .array(items):
+            out.append(UInt8(ascii: "["))
+            for (index, item) in items.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                JSONValue.newline(&out, pretty: pretty, depth: depth + 1)
+                item.write(to: &out, pretty: pretty, depth: depth + 1)
+            }
+            JSONValue.close(&out, UInt8(ascii: "]"), empty: items.isEmpty, pretty: pretty, depth: depth)
+        case let .object(members):
+            out.append(UInt8(ascii: "{"))
+            // In the order of the keys' UTF-8 bytes, as JSONEncoder sorts them (not String's, which normalises).
+            for (index, key) in members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                JSONValue.newline(&out, pretty: pretty, depth: depth + 1)
+                JSONValue.write(string: key, to: &out)
+                out += (pretty ? " : " : ":").utf8
+                members[key]!.write(to: &out, pretty: pretty, depth: depth + 1)
+            }
+            JSONValue.close(&out, UInt8(ascii: "}"), empty: members.isEmpty, pretty: pretty, depth: depth)
+        }
+    }
+
+    private static func newline(_ out: inout [UInt8], pretty: Bool, depth: Int) {
+        guard pretty else { return }
+        out.append(UInt8(ascii: "\n"))
+        out += repeatElement(UInt8(ascii: " "), count: 2 * depth)
+    }
+
+    /// The end of an array or object; an empty one, pretty, holds an empty line (as JSONEncoder writes it).
+    private static func close(_ out: inout [UInt8], _ bracket: UInt8, empty: Bool, pretty: Bool, depth: Int) {
+        if pretty && empty { out.append(UInt8(ascii: "\n")) }
+        newline(&out, pretty: pretty, depth: depth)
+        out.append(bracket)
+    }
+
+    /// A JSON string: `"` and `\` escaped, control characters as \n, \t, ... or \u00xx; the rest as it is.
+    private static func write(string: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in string.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out += #"\""#.utf8
+            case UInt8(ascii: "\\"): out += #"\\"#.utf8
+            case 0x0A: out += #"\n"#.utf8
+            case 0x0D: out += #"\r"#.utf8
+            case 0x09: out += #"\t"#.utf8
+            case 0x08: out += #"\b"#.utf8
+            case 0x0C: out += #"\f"#.utf8
+            case 0x00..<0x20:
+                let (high, low) = Hex.digits(byte, uppercase: false)
+                out += #"\u00"#.utf8
+                out += [high, low]
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
     }
 }
