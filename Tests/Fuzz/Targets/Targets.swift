@@ -31,10 +31,12 @@ public enum FuzzTargets {
             _ = try? format.entries(content, password: { "fuzz-password" })
         },
         // The Aegis vault before the key: the outer JSON, the header, the slots (no scrypt is run: the
-        // key comes from a fixed master key, which the content's GCM tag then refuses).
+        // key comes from a fixed master key, which the content's GCM tag then refuses). A plain file is
+        // also read as an import reads it (through its types, `PlainAegisView`, when they fit).
         "aegis-file": { bytes in
             guard let file = try? AegisFile(bytes: bytes) else { return }
             _ = try? file.open(file.isEncrypted ? file.key(masterKey: fuzzMasterKey) : nil)
+            if !file.isEncrypted { _ = try? AegisImport.entries(ExportContent(bytes), password: { "fuzz-password" }) }
         },
         // The Aegis vault after the key: the input is the decrypted database, sealed here under a known
         // key, so that every mutation reaches the entry parser past the GCM check.
