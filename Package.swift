@@ -24,7 +24,7 @@ func pkgConfig(_ option: String, _ modules: [String]) -> [String] {
 /// The libraries whose headers Scan and Vault import (for types and constants) but which authv opens with
 /// dlopen (Sources/SharedLibrary), by their pkg-config names.
 let dlopenedModules = ["gdk-pixbuf-2.0", "libxml-2.0", "zbar", "xcb-xinerama", "libsystemd", "libqrencode",
-                       "libarchive", "libsodium"]
+                       "libarchive", "libsodium", "libpng"]
 
 /// Their include folders, as pkg-config names them (Debian's gdk-pixbuf and libxml2 put their headers in
 /// folders of their own). Every target that imports Scan or Vault, directly or not, gets these paths: the
@@ -63,6 +63,9 @@ let package = Package(
         .systemLibrary(name: "CSodium", providers: [.apt(["libsodium-dev"])]),
         .systemLibrary(name: "CLinux"),
         .systemLibrary(name: "CGdkPixbuf", providers: [.apt(["libgdk-pixbuf-2.0-dev"])]),
+        // libpng's simplified reading API, for PNG files (the common QR code image): opened at the first PNG,
+        // which then needs neither gdk-pixbuf nor GLib (about 2 ms of loading).
+        .systemLibrary(name: "CPNG", providers: [.apt(["libpng-dev"])]),
         // libqrencode, for the QR codes authv draws (show --qr, export --qr); opened at the first one.
         .systemLibrary(name: "CQRencode", providers: [.apt(["libqrencode-dev"])]),
         // zxing-cpp (C++, no C API in Debian 12's 1.4): a small C face that opens libZXing.so.2 with dlopen
@@ -82,7 +85,8 @@ let package = Package(
         .target(name: "OTP", dependencies: ["AuthvCrypto"]),
         // SNTP, for `doctor`'s measurement of the clock's offset (sockets only).
         .target(name: "NetworkTime", dependencies: ["OTP"]),
-        .target(name: "Scan", dependencies: ["OTP", "CZbar", "CZXing", "CXcb", "CSystemd", "CGLib", "CGdkPixbuf", "CQRencode", "SharedLibrary"],
+        .target(name: "Scan", dependencies: ["OTP", "CZbar", "CZXing", "CXcb", "CSystemd", "CGLib", "CGdkPixbuf", "CQRencode", "CPNG",
+                                             "SharedLibrary"],
                 swiftSettings: dlopenedHeaders),
         .target(name: "Vault", dependencies: ["OTP", "AuthvCrypto", "CSystemd", "CLibxml2", "CArchive", "CSodium", "CLinux",
                                               "CSignals", "SharedLibrary"],
@@ -115,7 +119,7 @@ let package = Package(
         .systemLibrary(name: "CArgon2", path: "Tests/SignatureHeaders/CArgon2"),
         .testTarget(name: "SignatureTests",
                     dependencies: ["Scan", "Vault", "CZbar", "CXcb", "CSystemd", "CGLib", "CGdkPixbuf", "CQRencode",
-                                   "CLibxml2", "CArchive", "CSodium", "CArgon2"],
+                                   "CLibxml2", "CArchive", "CSodium", "CArgon2", "CPNG"],
                     swiftSettings: includeFolders(dlopenedModules + ["libargon2"]),
                     linkerSettings: [.unsafeFlags(pkgConfig("--libs", dlopenedModules + ["xcb", "libargon2"])
                                                     .filter { $0.hasPrefix("-l") || $0.hasPrefix("-L") })]),

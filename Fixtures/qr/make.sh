@@ -22,6 +22,8 @@ qr "$P1" "$work/p1.png"
 convert "$work/p1.png" -colorspace Gray -define png:color-type=0 -define png:bit-depth=8 png-grey.png
 convert "$work/p1.png" -define png:color-type=2 png-rgb.png
 qrencode -l M -s 8 -m 4 --foreground=202020FF --background=FFFFFF00 -o png-rgba-transparent.png "$P1"
+# Transparent black around the code: shown over white (as a viewer shows it) only if alpha is honoured.
+qrencode -l M -s 8 -m 4 --foreground=202020FF --background=00000000 -o png-transparent-black.png "$P1"
 convert "$work/p1.png" -fill '#3050a0' -opaque black -colors 4 PNG8:png-palette.png
 convert "$work/p1.png" -depth 16 -define png:color-type=2 PNG48:png-16bit.png
 convert "$work/p1.png" -interlace PNG png-interlaced.png
@@ -128,6 +130,12 @@ PY
 : > empty.png
 head -c 4096 /dev/urandom > random-bytes.png
 head -c 700 png-rgb.png > truncated.png
+# One byte of the image data flipped (its chunk CRC no longer matches either): a damaged PNG.
+python3 -c '
+b = bytearray(open("png-rgb.png", "rb").read())
+i = b.index(b"IDAT") + 8
+b[i] ^= 0xFF
+open("crc-error.png", "wb").write(b)'
 head -c "$(( $(stat -c %s jpeg-baseline.jpg) / 2 ))" jpeg-baseline.jpg > truncated.jpg
 printf 'GIF89a\x10\x00' > truncated-header.gif
 # gdk-pixbuf accepts these cut short without an error; their headers declare the full length.
@@ -159,6 +167,7 @@ cat > expected.tsv <<TSV
 png-grey.png	$P1
 png-rgb.png	$P1
 png-rgba-transparent.png	$P1
+png-transparent-black.png	$P1
 png-palette.png	$P1
 png-16bit.png	$P1
 png-interlaced.png	$P1
@@ -188,6 +197,7 @@ no-qr.png	error:noQRCode
 empty.png	error:empty
 random-bytes.png	error:notAnImage
 truncated.png	error:truncated
+crc-error.png	error:corrupt
 truncated.jpg	error:truncated
 truncated-header.gif	error:corrupt
 truncated.bmp	error:truncated

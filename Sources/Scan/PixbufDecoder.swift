@@ -3,29 +3,17 @@ internal import CGdkPixbuf
 import Glibc
 #endif
 
-/// What the decoder is asked for, and what it learns from the header; shared with the size callback.
-private final class SizeRequest {
-    let gdk: GdkPixbufAPI
+/// The size an image is decoded to, decided from its header before any pixel memory exists: nil refuses
+/// it (no pixels, more than `maxDeclaredPixels`, or more than `maxPixels` in a format that cannot be
+/// decoded smaller). Both decoders ask it (gdk-pixbuf's size callback, PNGDecoder).
+struct SizeLimits {
     let maxSide: Int?
     let maxPixels: Int
     let format: ImageFormat
-    var width = 0
-    var height = 0
-    var refused = false
 
-    init(gdk: GdkPixbufAPI, maxSide: Int?, maxPixels: Int, format: ImageFormat) {
-        self.gdk = gdk
-        self.maxSide = maxSide
-        self.maxPixels = maxPixels
-        self.format = format
-    }
-
-    /// Called with the dimensions from the header, before any pixel memory exists.
     func decide(width w: Int, height h: Int) -> (Int, Int)? {
-        width = w
-        height = h
-        guard w > 0, h > 0 else { refused = true; return nil }
-        if format != .svg, Double(w) * Double(h) > Double(PixbufDecoder.maxDeclaredPixels) { refused = true; return nil }
+        guard w > 0, h > 0 else { return nil }
+        if format != .svg, Double(w) * Double(h) > Double(PixbufDecoder.maxDeclaredPixels) { return nil }
         var scale = 1.0
         if format == .svg {
             // Vector: render at a size zbar reads well, whatever size the file declares.
@@ -35,10 +23,39 @@ private final class SizeRequest {
         }
         let pixels = Double(w) * Double(h) * scale * scale
         if pixels > Double(maxPixels) {
-            guard format.scalesWhileDecoding else { refused = true; return nil }
+            guard format.scalesWhileDecoding else { return nil }
             scale *= (Double(maxPixels) / pixels).squareRoot()
         }
         return (max(1, Int(Double(w) * scale)), max(1, Int(Double(h) * scale)))
+    }
+
+    /// Why an image of `width` by `height` was refused.
+    func refusal(width: Int, height: Int) -> ScanError.Reason {
+        let limit = format != .svg && width * height > PixbufDecoder.maxDeclaredPixels ? PixbufDecoder.maxDeclaredPixels : maxPixels
+        return .tooLarge("\(width)x\(height) pixels; the limit is \(limit / 1_000_000) megapixels")
+    }
+}
+
+/// What the decoder is asked for, and what it learns from the header; shared with the size callback.
+private final class SizeRequest {
+    let gdk: GdkPixbufAPI
+    let limits: SizeLimits
+    var width = 0
+    var height = 0
+    var refused = false
+
+    init(gdk: GdkPixbufAPI, limits: SizeLimits) {
+        self.gdk = gdk
+        self.limits = limits
+    }
+
+    /// Called with the dimensions from the header, before any pixel memory exists.
+    func decide(width w: Int, height h: Int) -> (Int, Int)? {
+        width = w
+        height = h
+        let size = limits.decide(width: w, height: h)
+        refused = size == nil
+        return size
     }
 }
 
@@ -99,6 +116,15 @@ enum PixbufDecoder {
             // gdk-pixbuf's BMP loader allocates what the header declares before it reads it.
             throw ScanError(file: file, reason: .corrupt("a BMP header of \(size) bytes, which is none BMP defines"))
         }
+        let limits = SizeLimits(maxSide: maxSide, maxPixels: maxPixels, format: format)
+        // PNG through libpng alone when it is there: gdk-pixbuf, GLib and GObject take about 2 ms to load.
+        if format == .png, let decoded = try PNGDecoder.decode(bytes, file: file, limits: limits) { return decoded }
+        return try decodeWithPixbuf(bytes, file: file, limits: limits)
+    }
+
+    /// The image decoded by gdk-pixbuf (every format; PNG when libpng is missing).
+    static func decodeWithPixbuf(_ bytes: [UInt8], file: String, limits: SizeLimits) throws(ScanError) -> Decoded {
+        let format = limits.format
         let gdk: GdkPixbufAPI
         switch GdkPixbufAPI.shared {
         case let .success(api): gdk = api
@@ -111,7 +137,7 @@ enum PixbufDecoder {
         }
         let loader = Loader(gdk, raw)
         defer { withExtendedLifetime(loader) {} }
-        let request = SizeRequest(gdk: gdk, maxSide: maxSide, maxPixels: maxPixels, format: format)
+        let request = SizeRequest(gdk: gdk, limits: limits)
         // The connection holds its own reference, released by the loader (releaseRequest).
         let context = Unmanaged.passRetained(request).toOpaque()
         _ = gdk.signalConnectData(raw, "size-prepared", unsafeBitCast(sizePrepared, to: GCallback.self), context,
@@ -121,12 +147,7 @@ enum PixbufDecoder {
         let closed = wrote && gdk.loaderClose(raw, &error) != 0
         let message = error.map { String(cString: $0.pointee.message) } ?? ""
         gdk.clearError(&error)
-        if request.refused {
-            let declared = request.width * request.height
-            let limit = format != .svg && declared > maxDeclaredPixels ? maxDeclaredPixels : maxPixels
-            throw ScanError(file: file, reason: .tooLarge(
-                "\(request.width)x\(request.height) pixels; the limit is \(limit / 1_000_000) megapixels"))
-        }
+        if request.refused { throw ScanError(file: file, reason: limits.refusal(width: request.width, height: request.height)) }
         guard wrote else { throw ScanError(file: file, reason: .corrupt(message.isEmpty ? "undecodable" : message)) }
         guard closed else {
             // All bytes were accepted but the decoder wanted more: the file was cut short.
@@ -141,12 +162,14 @@ enum PixbufDecoder {
 
     /// Luma of each pixel, with transparent pixels composited over white.
     static func grey(of pixbuf: OpaquePointer, _ gdk: GdkPixbufAPI) -> GreyImage {
-        let width = Int(gdk.width(pixbuf))
-        let height = Int(gdk.height(pixbuf))
-        let channels = Int(gdk.channels(pixbuf))
-        let alpha = gdk.hasAlpha(pixbuf) != 0
-        let stride = Int(gdk.rowstride(pixbuf))
-        let source = gdk.readPixels(pixbuf)!
+        grey(pixels: gdk.readPixels(pixbuf)!, width: Int(gdk.width(pixbuf)), height: Int(gdk.height(pixbuf)),
+             channels: Int(gdk.channels(pixbuf)), alpha: gdk.hasAlpha(pixbuf) != 0, stride: Int(gdk.rowstride(pixbuf)))
+    }
+
+    /// Luma of 8-bit RGB or RGBA pixels (`channels` bytes each, rows `stride` bytes apart), with transparent
+    /// pixels composited over white.
+    static func grey(pixels source: UnsafePointer<UInt8>, width: Int, height: Int, channels: Int, alpha: Bool,
+                     stride: Int) -> GreyImage {
         var out = [UInt8](repeating: 255, count: width * height)
         out.withUnsafeMutableBufferPointer { dst in
             for y in 0..<height {

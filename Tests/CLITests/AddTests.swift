@@ -128,6 +128,7 @@ struct BadInputTests {
         ("qr/random-bytes.png", "not an image (PNG, JPEG, GIF, BMP, TIFF, WebP or SVG expected)"),
         ("qr/empty.png", "empty file"),
         ("qr/truncated.png", "truncated image (the file ends too early)"),
+        ("qr/crc-error.png", "damaged image (IDAT: invalid code lengths set)"),
         ("qr/truncated.jpg", "truncated image (the file ends too early)"),
         ("qr/truncated-header.gif", "damaged image (GIF image was truncated or incomplete.)"),
         ("qr/huge-20000x20000.png", "too large (20000x20000 pixels; the limit is 200 megapixels)"),

@@ -133,3 +133,38 @@ struct ZXingDecoderTests {
         #expect(ZXingDecoder.scan(image).map(\.text) == [expected])
     }
 }
+
+/// PNG files are decoded by libpng (PNGDecoder), which loads in a tenth of gdk-pixbuf's time; gdk-pixbuf,
+/// which decoded them before and still does when libpng is missing, is the oracle for the pixels.
+@Suite("PNG decoded by libpng, as gdk-pixbuf decodes it")
+struct PNGDecoderTests {
+    static let files = ["png-grey.png", "png-rgb.png", "png-rgba-transparent.png", "png-transparent-black.png", "png-palette.png", "png-16bit.png",
+                        "png-interlaced.png", "screenshot-1920x1080.png", "low-contrast.png", "inverted.png",
+                        "eci-iso-8859-1.png", "three-codes.png", "one-pixel-modules.png"]
+
+    @Test(arguments: files) func thePixelsOfGdkPixbuf(file: String) throws {
+        let bytes = try InputFile.read(fixtureFolder + file)
+        let limits = SizeLimits(maxSide: nil, maxPixels: 40_000_000, format: .png)
+        let png = try #require(try PNGDecoder.decode(bytes, file: file, limits: limits))
+        let gdk = try PixbufDecoder.decodeWithPixbuf(bytes, file: file, limits: limits)
+        #expect(png.image.width == gdk.image.width && png.image.height == gdk.image.height)
+        #expect((png.originalWidth, png.originalHeight) == (gdk.originalWidth, gdk.originalHeight))
+        // 16-bit samples: libpng takes them as linear light and encodes them as sRGB, gdk-pixbuf keeps the
+        // high byte, so mid-greys differ there (black and white do not).
+        let differing = zip(png.image.pixels, gdk.image.pixels).filter { $0 != $1 }.count
+        if file == "png-16bit.png" {
+            #expect(zip(png.image.pixels, gdk.image.pixels).allSatisfy { ($0 == 0) == ($1 == 0) && ($0 == 255) == ($1 == 255) })
+        } else {
+            #expect(differing == 0, "\(differing) of \(png.image.pixels.count) pixels differ")
+        }
+    }
+
+    @Test func tooLargeIsRefusedFromTheHeader() throws {
+        let bytes = try InputFile.read(fixtureFolder + "png-rgb.png")
+        let whole = try #require(try PNGDecoder.decode(bytes, file: "x.png", limits: SizeLimits(maxSide: nil, maxPixels: 40_000_000, format: .png)))
+        let size = "\(whole.originalWidth)x\(whole.originalHeight) pixels"
+        #expect(throws: ScanError(file: "x.png", reason: .tooLarge("\(size); the limit is 0 megapixels"))) {
+            try PNGDecoder.decode(bytes, file: "x.png", limits: SizeLimits(maxSide: nil, maxPixels: 1000, format: .png))
+        }
+    }
+}

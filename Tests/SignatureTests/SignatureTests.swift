@@ -3,6 +3,7 @@ internal import CArchive
 internal import CArgon2
 internal import CGLib
 internal import CGdkPixbuf
+internal import CPNG
 internal import CQRencode
 internal import CSodium
 internal import CSystemd
@@ -70,6 +71,10 @@ struct SignatureTests {
         // QRencodeAPI
         Self.same(\QRencodeAPI.encodeData, QRcode_encodeData)
         Self.same(\QRencodeAPI.free, QRcode_free)
+        // LibPNGAPI
+        Self.same(\LibPNGAPI.beginReadFromMemory, png_image_begin_read_from_memory)
+        Self.same(\LibPNGAPI.finishRead, png_image_finish_read)
+        Self.same(\LibPNGAPI.free, png_image_free)
         // PixbufSaverAPI
         Self.same(\PixbufSaverAPI.newFromData, gdk_pixbuf_new_from_data)
         Self.same(\PixbufSaverAPI.saveToBufferv, gdk_pixbuf_save_to_bufferv)
