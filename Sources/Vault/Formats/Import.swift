@@ -138,12 +138,33 @@ public enum Importer {
             throw .incompleteExport(error)
         }
         plan.entryCount = accounts.count + plan.unsupported.count
+        // Repeats found through the accounts' hashes, sorted: an array of one hash and one index per
+        // account (16 bytes each) instead of a hash table of keys, whose power-of-two size made the
+        // memory of a 100 000-line file grow faster than its lines. Accounts with the same hash are
+        // compared in full; the first of each stays, in order.
+        var hashes = accounts.indices.map { (hash: AccountKey(accounts[$0]).hashValue, index: $0) }
+        hashes.sort { $0.hash != $1.hash ? $0.hash < $1.hash : $0.index < $1.index }
+        var isRepeat = [Bool](repeating: false, count: accounts.count)
+        var start = 0
+        while start < hashes.count {
+            var end = start + 1
+            while end < hashes.count && hashes[end].hash == hashes[start].hash { end += 1 }
+            if end - start > 1 {
+                for later in (start + 1)..<end {
+                    let key = AccountKey(accounts[hashes[later].index])
+                    isRepeat[hashes[later].index] = (start..<later).contains { earlier in
+                        !isRepeat[hashes[earlier].index] && AccountKey(accounts[hashes[earlier].index]) == key
+                    }
+                }
+            }
+            start = end
+        }
+        hashes = []
         // The first of each account is moved forward in place, in order (no second array of 100 000
         // accounts for a big file); the repeats are copied out as they are met.
-        var seen = Set<AccountKey>(minimumCapacity: accounts.count)
         var kept = 0
         for index in accounts.indices {
-            if seen.insert(AccountKey(accounts[index])).inserted {
+            if !isRepeat[index] {
                 accounts.swapAt(kept, index)
                 kept += 1
             } else {
