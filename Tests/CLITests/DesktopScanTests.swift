@@ -45,21 +45,33 @@ struct DesktopScanTests {
         let window = PrivateKeyring.daemonProcess(["/usr/bin/display", "-geometry", "+\(x)+\(y)", image])
         window.environment = env
         window.standardOutput = FileHandle.nullDevice
-        window.standardError = FileHandle.nullDevice
+        // What display says, for the failure message (it is appended to by every start).
+        let log = image + ".display.log"
+        if !FileManager.default.fileExists(atPath: log) { FileManager.default.createFile(atPath: log, contents: nil) }
+        let handle = FileHandle(forWritingAtPath: log)
+        handle?.seekToEndOfFile()
+        window.standardError = handle ?? FileHandle.nullDevice
         try window.run()
         return window
     }
 
     /// Waits (up to 60 s: ImageMagick starts slowly on a loaded machine) until the window is drawn:
-    /// `add --screen --dry-run` finds the code.
-    static func waitUntilShown(_ env: [String: String]) throws -> RunResult {
+    /// `add --screen --dry-run` finds the code. A `display` that has exited is started again (in one CI
+    /// run of the whole suite the window was never drawn); the message says how it went.
+    static func waitUntilShown(_ env: [String: String], window: inout Process,
+                               start: () throws -> Process) throws -> (result: RunResult, story: String) {
         let end = Date().addingTimeInterval(60)
+        var starts = 1
         var last = try run(authvBinary, ["add", "--screen", "--dry-run"], environment: env, replaceEnvironment: true)
         while last.status != 0 && Date() < end {
             usleep(200_000)
+            if !window.isRunning {
+                window = try start()
+                starts += 1
+            }
             last = try run(authvBinary, ["add", "--screen", "--dry-run"], environment: env, replaceEnvironment: true)
         }
-        return last
+        return (last, "display started \(starts) time(s), running: \(window.isRunning)")
     }
 
     func screenAdds(screens: [String], at x: Int, _ y: Int, moduleSize: Int) throws {
@@ -77,15 +89,18 @@ struct DesktopScanTests {
         let image = s.folder + "/shown.png"
         let made = try run("qrencode", ["-s", String(moduleSize), "-o", image, P2])
         try #require(made.status == 0)
-        let window = try DesktopScanTests.show(image, at: x, y, env: env)
+        var window = try DesktopScanTests.show(image, at: x, y, env: env)
         defer {
             if window.isRunning {
                 kill(window.processIdentifier, SIGKILL)
                 window.waitUntilExit()
             }
         }
-        let shown = try DesktopScanTests.waitUntilShown(env)
-        #expect(shown.status == 0, "the window never showed the code: \(shown.stderr)")
+        let (shown, story) = try DesktopScanTests.waitUntilShown(env, window: &window) {
+            try DesktopScanTests.show(image, at: x, y, env: env)
+        }
+        let said = (try? String(contentsOfFile: image + ".display.log", encoding: .utf8)) ?? ""
+        #expect(shown.status == 0, "the window never showed the code: \(shown.stderr); \(story); display said: \(said)")
 
         let folders = [s.keyring.environment["HOME"]!, s.keyring.environment["XDG_RUNTIME_DIR"]!,
                        s.keyring.environment["XDG_DATA_HOME"]!, s.keyring.environment["XDG_CONFIG_HOME"]!,

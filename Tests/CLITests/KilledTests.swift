@@ -20,14 +20,30 @@ struct KilledTests {
         /// The vault file as `vault create` wrote it (no accounts).
         var emptyVault: Data?
 
+        /// The session's gnome-keyring-daemon, as it started.
+        let daemon: pid_t?
+
         init(_ store: Store) throws {
             session = try Session(store: .keyring)
+            daemon = session.keyring.daemonID
             if store == .vault {
                 let password = try session.file("password", "kill test\n")
                 extra = ["AUTHV_VAULT": session.folder + "/vault.json", "AUTHV_VAULT_PASSWORD_FILE": password]
                 try #require(try session.authv("vault", "create", extra: extra).status == 0)
                 emptyVault = try Data(contentsOf: URL(fileURLWithPath: session.folder + "/vault.json"))
             }
+        }
+
+        /// Whether gnome-keyring-daemon has died. Debian 12's daemon at times aborts when a client goes
+        /// away in the middle of its calls (the upstream race LoadTests describes); D-Bus then starts a new
+        /// one with the keyring locked, and every later command fails for that. The daemon's crash is
+        /// recorded as a known issue with its last errors, and the caller stops checking.
+        func daemonDied(_ context: String) -> Bool {
+            guard let daemon, !LoadTests.isAlive(daemon) else { return false }
+            withKnownIssue("gnome-keyring-daemon died during the kills; the rest was not checked", isIntermittent: true) {
+                Issue.record("\(context): gnome-keyring-daemon (pid \(daemon)) died: \(session.keyring.daemonFailure() ?? "it printed no error")")
+            }
+            return true
         }
 
         /// Back to no accounts, behind authv's back (secret-tool; the vault's first version) and quickly.
@@ -116,6 +132,7 @@ struct KilledTests {
             try place.empty()
             try #require(try place.accounts().isEmpty)
             _ = try place.authvKilled(after: Double.random(in: 0...(whole * 1.2)), ["add", file])
+            if place.daemonDied("round \(round), after the kill") { return }
             // What the kill left: on the vault (one write) none or all 50; on the keyring (one item per
             // account) some of them, each once.
             let left = try place.accounts()
@@ -126,6 +143,7 @@ struct KilledTests {
             }
             try place.expectNothingHalfWritten()
             let again = try place.authv("add", file)
+            if again.status != 0, place.daemonDied("round \(round), the add run again") { return }
             #expect(again.status == 0, "round \(round): the add run again: \(again.stderr)")
             #expect(try place.accounts() == Self.names, "round \(round): exactly the 50 accounts, each once")
             try place.expectNothingHalfWritten()
@@ -140,6 +158,7 @@ struct KilledTests {
             let from = round % 2 == 0 ? "user1" : "renamed"
             let to = round % 2 == 0 ? "renamed" : "user1"
             _ = try place.authvKilled(after: Double.random(in: 0...0.3), ["rename", "Kill1 (\(from))", "--account", to])
+            if place.daemonDied("round \(round), after the kill") { return }
             let names = try place.accounts()
             #expect(names == ["Kill1 (user1)"] || names == ["Kill1 (renamed)"], "round \(round): one account, old or new name: \(names)")
             if names == ["Kill1 (renamed)"] { try place.authv("rename", "Kill1 (renamed)", "--account", "user1") }
@@ -177,6 +196,7 @@ struct KilledTests {
         let early = shown.filter { appendixD.contains($0) }
         #expect(early == appendixD.filter { early.contains($0) }, "codes in counter order")
 
+        if place.daemonDied("the HOTP runs") { return }
         let file = (1...24).map { "code-\($0)-\(1000 + $0)" }
         let codes = try place.session.file("codes.txt", file.joined(separator: "\n") + "\n")
         #expect(try place.authv("recovery", "add", "counter", codes).status == 0)
@@ -192,6 +212,7 @@ struct KilledTests {
             }
             used += output.split(separator: "\n").map(String.init)
         }
+        if place.daemonDied("the recovery-code runs") { return }
         #expect(Set(used).count == used.count, "a recovery code shown twice: \(used)")
         // Every code shown is one of the file's, taken in order (a kill may skip one: marked, never shown).
         #expect(used == file.filter { used.contains($0) }, "recovery codes in order: \(used)")
