@@ -37,19 +37,23 @@ enum PNGDecoder {
             }
             return ScanError(file: file, reason: .corrupt(message.isEmpty ? "undecodable" : message))
         }
-        let begun = bytes.withUnsafeBytes { png.beginReadFromMemory(&image, $0.baseAddress, $0.count) != 0 }
-        guard begun else { throw failure() }
-        let width = Int(image.width), height = Int(image.height)
-        guard limits.decide(width: width, height: height) != nil else {
-            throw ScanError(file: file, reason: limits.refusal(width: width, height: height))
+        // libpng keeps the address it began reading from until the read is finished: both happen inside
+        // one withUnsafeBytes, where that address is valid.
+        let read = bytes.withUnsafeBytes { memory -> Result<(width: Int, height: Int, pixels: [UInt8]), ScanError> in
+            guard png.beginReadFromMemory(&image, memory.baseAddress, memory.count) != 0 else { return .failure(failure()) }
+            let width = Int(image.width), height = Int(image.height)
+            guard limits.decide(width: width, height: height) != nil else {
+                return .failure(ScanError(file: file, reason: limits.refusal(width: width, height: height)))
+            }
+            image.format = authv_png_format_rgba
+            var pixels = [UInt8](repeating: 0, count: width * 4 * height)
+            let finished = pixels.withUnsafeMutableBytes {
+                png.finishRead(&image, nil, $0.baseAddress, png_int_32(width * 4), nil) != 0
+            }
+            return finished ? .success((width, height, pixels)) : .failure(failure())
         }
-        image.format = authv_png_format_rgba
+        let (width, height, pixels) = try read.get()
         let stride = width * 4
-        var pixels = [UInt8](repeating: 0, count: stride * height)
-        let finished = bytes.withUnsafeBytes { _ in  // the memory read began on must stay alive until the end
-            pixels.withUnsafeMutableBytes { png.finishRead(&image, nil, $0.baseAddress, png_int_32(stride), nil) != 0 }
-        }
-        guard finished else { throw failure() }
         let grey = pixels.withUnsafeBufferPointer {
             PixbufDecoder.grey(pixels: $0.baseAddress!, width: width, height: height, channels: 4, alpha: true, stride: stride)
         }
