@@ -29,7 +29,7 @@ public enum Base32 {
     /// else with the offending character and its position. The bytes are written straight into the
     /// secret's own memory (a first pass checks and counts, a second decodes): no other copy is made.
     public static func decode(_ text: String) throws(Base32Error) -> SecretBytes {
-        var count: Int
+        let count: Int
         if let counted = asciiCount(text) { count = counted } else { count = try characterCount(text) }
         if count == 0 { throw .empty }
         switch count % 8 {

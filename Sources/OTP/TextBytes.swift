@@ -5,19 +5,20 @@ extension String {
     /// (LF, VT, FF, CR, CR LF, NEL U+0085, U+2028, U+2029) is a grapheme cluster of its own: a break comes
     /// before and after each, so a byte split cuts where the Character split does, and CR LF is one break.
     public func lines(omittingEmpty: Bool) -> [Substring] {
+        var text = self
+        text.makeContiguousUTF8()  // copies only a string not stored as contiguous UTF-8 (a native one is)
         var lines: [Substring] = []
-        let utf8 = self.utf8
-        let count = utf8.count
+        let utf8 = text.utf8
         let start = utf8.startIndex
         var lineStart = 0
-        var offset = 0
         func cut(_ end: Int) {
             if !omittingEmpty || end > lineStart {
-                lines.append(self[utf8.index(start, offsetBy: lineStart)..<utf8.index(start, offsetBy: end)])
+                lines.append(text[utf8.index(start, offsetBy: lineStart)..<utf8.index(start, offsetBy: end)])
             }
         }
-        let found: Int? = utf8.withContiguousStorageIfAvailable { bytes in
-            while offset < count {
+        let count = utf8.withContiguousStorageIfAvailable { bytes in
+            var offset = 0
+            while offset < bytes.count {
                 let width = Self.newlineWidth(bytes, at: offset)
                 if width == 0 {
                     offset += 1
@@ -27,12 +28,8 @@ extension String {
                     lineStart = offset
                 }
             }
-            return count
-        }
-        if found == nil {
-            // Not stored as contiguous UTF-8 (a bridged string): the Character split, the same result.
-            return split(omittingEmptySubsequences: omittingEmpty, whereSeparator: \.isNewline)
-        }
+            return bytes.count
+        }!  // contiguous: made so above
         cut(count)
         return lines
     }

@@ -661,8 +661,10 @@ struct PlainAegisView: Decodable {
         db = try container.decode(ContentView.self, forKey: .db)
     }
 
+    /// The view, or nil. JSON that never names `"db"` is not decoded at all: another format's file
+    /// (2FAS, Bitwarden, ...) is then read once, by the tree, not first by this view too.
     static func decode(_ bytes: [UInt8]) -> PlainAegisView? {
-        guard bytes.count <= AegisLimits.maxFileBytes else { return nil }
+        guard bytes.count <= AegisLimits.maxFileBytes, ExportContent.contains(bytes, Array(#""db""#.utf8)) else { return nil }
         return bytes.withUnsafeBytes { JSONValue.decode(PlainAegisView.self, borrowing: $0) }
     }
 }

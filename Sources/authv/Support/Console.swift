@@ -36,8 +36,7 @@ enum Console {
     /// A message for people, on standard error: one line; none once output was lost (the command has
     /// failed then, and its one-line error says what happened).
     static func note(_ text: String) {
-        guard outputFailure == nil else { return }
-        _ = writeAll(STDERR_FILENO, Escape.text(text) + "\n")
+        writeNotes(Escape.text(text) + "\n")
     }
 
     /// Messages for people, a line each, as `note` writes them, gathered into writes of about 64 KiB
@@ -48,14 +47,15 @@ enum Console {
             chunk += Escape.text(text)
             chunk += "\n"
             if chunk.utf8.count >= 1 << 16 {
-                note(lines: chunk)
+                writeNotes(chunk)
                 chunk = ""
             }
         }
-        if !chunk.isEmpty { note(lines: chunk) }
+        if !chunk.isEmpty { writeNotes(chunk) }
     }
 
-    private static func note(lines: String) {
+    /// Escaped lines, on standard error; nothing once output was lost.
+    private static func writeNotes(_ lines: String) {
         guard outputFailure == nil else { return }
         _ = writeAll(STDERR_FILENO, lines)
     }
